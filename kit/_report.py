@@ -1,0 +1,284 @@
+"""Reports of a Diagnosis: plain text (optionally coloured), Markdown, self-contained HTML, a dict.
+
+Every string shown comes from a Diagnosis, whose Exchanges were redacted when they were built,
+so a report is safe to paste into a ticket. HTML escapes all of it: evidence quotes bodies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import http
+import re
+import textwrap
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus, urlsplit
+
+if TYPE_CHECKING:
+    from ._diagnosis import Diagnosis, Finding
+    from ._exchange import Exchange
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "cyan": "36"}
+_PATH_WIDTH = 48
+_MASKED_QUERY = re.compile(r"\[secure[^\]&]*\]")
+_PROBE_HEADER = ("probe", "method", "path", "status", "ms")
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+def headline(d: Diagnosis) -> str:
+    """'403 Forbidden — most likely: API key problem (82%)', or '… — no cause found'."""
+    status = _status_words(d.baseline)
+    top = d.top
+    if top is None:
+        return f"{status} — no cause found"
+    if top.thin:
+        return f"{status} — perhaps: {top.title} ({_pct(top.confidence)}), evidence is thin"
+    return f"{status} — most likely: {top.title} ({_pct(top.confidence)})"
+
+
+def _status_words(exchange: Exchange | None) -> str:
+    if exchange is None:
+        return "No request"
+    if exchange.status is None:
+        kind = exchange.error.kind if exchange.error else "unknown"
+        return f"No response ({kind})"
+    try:
+        return f"{exchange.status} {http.HTTPStatus(exchange.status).phrase}"
+    except ValueError:
+        return str(exchange.status)
+
+
+def _failure(d: Diagnosis) -> list[str]:
+    """What failed on the baseline request, and the hint for it, when no response came."""
+    base = d.baseline
+    if base is None or base.error is None:
+        return []
+    lines = [f"What failed: {base.error.kind}: {base.error.message}"]
+    return lines + ([f"Hint: {base.error.hint}"] if base.error.hint else [])
+
+
+def _probes_title(d: Diagnosis) -> str:
+    return f"Probes ({d.requests_sent} request(s) sent)" if d.requests_sent else "Exchanges"
+
+
+def _readable(url: str) -> str:
+    """Masked query values unquoted: '[secure … 18 chars #1c889b]', not '%E2%80%A6+18+…'."""
+    return _MASKED_QUERY.sub(lambda m: unquote_plus(m.group(0)), url)
+
+
+def _path(url: str) -> str:
+    """Path and (masked, readable) query of a URL; the URL itself if it does not parse."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = f"{parts.query}#{parts.fragment}" if parts.fragment else parts.query
+    return (parts.path or "/") + (f"?{_readable(query)}" if query else "")
+
+
+def _others(d: Diagnosis) -> list[str]:
+    return [f"{f.title} ({_pct(f.confidence)})" for f in d.findings[1:]]
+
+
+def _layer_line(d: Diagnosis) -> str:
+    return f"Answered by: {d.layer.layer.value} ({d.layer.evidence})" if d.layer else ""
+
+
+def _pct(confidence: float) -> str:
+    return f"{round(confidence * 100)}%"
+
+
+def _probe_rows(exchanges: Iterable[Exchange]) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for e in exchanges:
+        path = _path(e.url)
+        if len(path) > _PATH_WIDTH:
+            path = path[: _PATH_WIDTH - 1] + "…"
+        outcome = str(e.status) if e.status is not None else (e.error.kind if e.error else "?")
+        ms = f"{e.elapsed * 1000:.0f}" if e.elapsed is not None else "-"
+        rows.append((e.label, e.method, path, outcome, ms))
+    return rows
+
+
+def _sections(f: Finding) -> list[tuple[str, list[str]]]:
+    return [(t, items) for t, items in
+            (("Evidence", f.evidence), ("Fix", f.fixes), ("Against", f.against)) if items]
+
+
+# -- text -------------------------------------------------------------------------------------
+def to_text(d: Diagnosis, *, color: bool = False) -> str:
+    """A terminal report; ANSI colour only when color=True."""
+
+    def paint(text: str, *styles: str) -> str:
+        if not color:
+            return text
+        codes = ";".join(_ANSI[s] for s in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+    blocks = [[paint(headline(d), "bold", "red" if d.top and not d.top.thin else "yellow")],
+              _failure(d)]
+    if (f := d.top) is not None:
+        lines = [paint(f"{f.title} ({_pct(f.confidence)})", "bold"), *_wrap(f.explanation, "  ")]
+        for title, items in _sections(f):
+            lines += [paint(f"  {title}:", "cyan"), *(_bullet(x, "    ") for x in items)]
+        blocks.append(lines)
+    blocks.append(_text_list(paint("Also possible:", "cyan"), _others(d)))
+    blocks.append([_layer_line(d)] if d.layer else [])
+    blocks.append(_text_list(paint("Next steps:", "cyan"), d.next_steps))
+    if d.exchanges:
+        blocks.append([paint(_probes_title(d) + ":", "cyan"),
+                       *_text_table(d.exchanges, lambda s: paint(s, "dim"))])
+    blocks.append(_text_list(paint("Notes:", "cyan"), d.notes))
+    return "\n\n".join("\n".join(b) for b in blocks if b) + "\n"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, 96, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def _bullet(text: str, indent: str) -> str:
+    return "\n".join(textwrap.wrap(text, 96, initial_indent=f"{indent}• ",
+                                   subsequent_indent=f"{indent}  ")) or f"{indent}•"
+
+
+def _text_list(title: str, items: list[str]) -> list[str]:
+    return [title, *(_bullet(x, "  ") for x in items)] if items else []
+
+
+def _text_table(exchanges: list[Exchange], dim: Callable[[str], str]) -> list[str]:
+    rows = [_PROBE_HEADER, *_probe_rows(exchanges)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_PROBE_HEADER))]
+    lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in rows]
+    return [dim(lines[0]), *lines[1:]]
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+def to_markdown(d: Diagnosis) -> str:
+    """A report to paste into a support ticket: verdict, evidence, request summary, probes."""
+    out = [f"### {_md(headline(d))}", ""]
+    out += [f"- {_md(line)}" for line in _failure(d)]
+    if (f := d.top) is not None:
+        out += [f"**{_md(f.title)}** — {_pct(f.confidence)}", "", _md(f.explanation), ""]
+        out += [x for title, items in _sections(f) for x in _md_list(title, items)]
+    out += _md_list("Other candidates", _others(d))
+    out += [_md(_layer_line(d)), ""] if d.layer else []
+    out += _md_list("Next steps", d.next_steps)
+    out += _md_request(d.baseline)
+    if d.exchanges:
+        out += [f"**{_probes_title(d)}**", "",
+                "| " + " | ".join(_PROBE_HEADER) + " |", "|---" * len(_PROBE_HEADER) + "|"]
+        out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in _probe_rows(d.exchanges)]
+        out.append("")
+    out += _md_list("Notes", d.notes)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    """Markdown-safe text: no raw HTML tag reaches the renderer."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(text: str) -> str:
+    return _md(text).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def _md_list(title: str, items: list[str]) -> list[str]:
+    return [f"**{title}**", *(f"- {_md(x)}" for x in items), ""] if items else []
+
+
+def _md_request(base: Exchange | None) -> list[str]:
+    if base is None:
+        return []
+    out = ["**Request** (credentials masked)", f"- {_code(f'{base.method} {_readable(base.url)}')}"]
+    for c in base.credentials:
+        line = f"- {c.kind} in {_md(c.where)}: {_code(c.masked)} ({c.length} chars)"
+        issues = "; ".join(i.message for i in c.issues)
+        out.append(line + (f" — issues: {_md(issues)}" if issues else ""))
+    if not base.credentials:
+        out.append("- no credential was sent")
+    return [*out, ""]
+
+
+# -- HTML -------------------------------------------------------------------------------------
+_BOX = "font-family:system-ui,sans-serif;max-width:52em;line-height:1.4"
+_TD = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"
+
+
+def to_html(d: Diagnosis) -> str:
+    """A self-contained fragment: inline styles, no script, every string escaped."""
+    e = html.escape
+    out = [f'<div class="forbidden-kit" style="{_BOX}">', f"<h3>{e(headline(d))}</h3>"]
+    out += [f"<p>{e(line)}</p>" for line in _failure(d)]
+    if (f := d.top) is not None:
+        out += [f"<h4>{e(f.title)} — {_pct(f.confidence)}</h4>", _bar(f.confidence),
+                f"<p>{e(f.explanation)}</p>"]
+        out += [_html_list(title, items) for title, items in _sections(f)]
+    out += [f"<p>Also possible: {e(f.title)} — {_pct(f.confidence)}</p>{_bar(f.confidence)}"
+            for f in d.findings[1:]]
+    out.append(f"<p>{e(_layer_line(d))}</p>" if d.layer else "")
+    out.append(_html_list("Next steps", d.next_steps))
+    if d.exchanges:
+        out += [f"<b>{html.escape(_probes_title(d))}</b>", _html_table(d.exchanges)]
+    out += [_html_list("Notes", d.notes), "</div>"]
+    return "\n".join(x for x in out if x)
+
+
+def _bar(confidence: float) -> str:
+    width = max(0, min(100, round(confidence * 100)))
+    colour = "#c0392b" if confidence >= 0.6 else "#e67e22" if confidence >= 0.35 else "#95a5a6"
+    return (f'<div style="background:#eee;width:100%;height:8px;border-radius:4px">'
+            f'<div style="background:{colour};width:{width}%;height:8px;border-radius:4px">'
+            "</div></div>")
+
+
+def _html_list(title: str, items: list[str]) -> str:
+    if not items:
+        return ""
+    lis = "".join(f"<li>{html.escape(x)}</li>" for x in items)
+    return f"<b>{html.escape(title)}</b><ul>{lis}</ul>"
+
+
+def _html_table(exchanges: list[Exchange]) -> str:
+    head = "".join(f'<th style="{_TD}">{html.escape(h)}</th>' for h in _PROBE_HEADER)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{_TD}">{html.escape(c)}</td>' for c in row) + "</tr>"
+        for row in _probe_rows(exchanges)
+    )
+    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+
+
+# -- dict -------------------------------------------------------------------------------------
+def to_dict(d: Diagnosis) -> dict[str, Any]:
+    """Everything in the Diagnosis as JSON-ready data (lists, strings, numbers, None)."""
+    return {
+        "headline": headline(d),
+        "status": d.status,
+        "cause": d.cause.value if d.cause else None,
+        "findings": [_finding_dict(f) for f in d.findings],
+        "layer": {"layer": d.layer.layer.value, "evidence": d.layer.evidence} if d.layer else None,
+        "next_steps": list(d.next_steps),
+        "notes": list(d.notes),
+        "requests_sent": d.requests_sent,
+        "exchanges": [_jsonable(e.to_dict()) for e in d.exchanges],
+    }
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {"cause": f.cause.value, "title": f.title, "confidence": f.confidence,
+            "evidence": list(f.evidence), "fixes": list(f.fixes), "against": list(f.against),
+            "sources": list(f.sources)}
+
+
+def _jsonable(value: Any) -> Any:
+    """Tuples to lists and datetimes (JWT claims) to ISO strings, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value

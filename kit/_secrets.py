@@ -1,0 +1,129 @@
+"""Which headers and parameters carry secrets, and the one masking policy every output uses.
+
+A masked secret shows only what is safe and useful when comparing notes: a public vendor
+prefix (``ghp_``, ``sk-``), the length, and for long secrets a short fingerprint that tells two
+keys apart without revealing either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+_SECRET_WORDS = ("key", "token", "secret", "auth", "signature", "session", "password", "passwd")
+# Headers whose names contain a secret word but which carry no secret.
+_PUBLIC_HEADERS = frozenset(
+    {
+        "www-authenticate",
+        "x-accepted-oauth-scopes",
+        "x-oauth-scopes",
+        "x-oauth-client-id",
+        "keep-alive",
+        "x-amzn-errortype",
+    }
+)
+_SECRET_PARAMS = frozenset(
+    {
+        "key",
+        "api_key",
+        "apikey",
+        "api-key",
+        "token",
+        "access_token",
+        "id_token",
+        "refresh_token",
+        "client_secret",
+        "sig",
+        "signature",
+        "password",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "code",
+    }
+)
+_VENDOR_PREFIX = re.compile(
+    r"^(github_pat_|gh[pousr]_|sk-proj-|sk-ant-|sk_live_|sk_test_|rk_live_|rk_test_|pk_live_|"
+    r"pk_test_|sk-|xox[abposr]-|AKIA|ASIA|AIza|glpat-|SG\.|key-|eyJ)"
+)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+_SCHEMES = ("bearer", "basic", "token", "digest", "apikey", "api-key", "key", "aws4-hmac-sha256")
+
+MASK = "[secure]"
+
+
+def is_secret_header(name: str) -> bool:
+    """True when a header of this name may carry a credential."""
+    lower = name.lower()
+    if lower in _PUBLIC_HEADERS:
+        return False
+    return lower in _SECRET_HEADERS or any(word in lower for word in _SECRET_WORDS)
+
+
+def is_secret_param(name: str) -> bool:
+    """True when a query parameter of this name may carry a credential."""
+    lower = name.lower()
+    return lower in _SECRET_PARAMS or any(
+        word in lower for word in ("token", "secret", "password", "apikey", "api_key")
+    )
+
+
+def mask(secret: str) -> str:
+    """A safe stand-in for a secret: vendor prefix, length and (when long) a fingerprint."""
+    if not secret:
+        return "[empty]"
+    prefix_match = _VENDOR_PREFIX.match(secret.strip())
+    prefix = prefix_match.group(1) if prefix_match and len(secret) >= 16 else ""
+    parts = [f"{prefix}…" if prefix else "…", f"{len(secret)} chars"]
+    if len(secret) >= 16:
+        parts.append("#" + hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()[:6])
+    return f"[secure {' '.join(parts)}]"
+
+
+def mask_header_value(name: str, value: str) -> str:
+    """Mask a header value, keeping a leading scheme word (``Bearer [secure …]``)."""
+    if not is_secret_header(name):
+        return value
+    scheme, sep, rest = value.partition(" ")
+    if sep and scheme.lower() in _SCHEMES and rest:
+        return f"{scheme} {mask(rest)}"
+    return mask(value)
+
+
+def mask_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Every secret header value masked, order and duplicates kept."""
+    return tuple((name, mask_header_value(name, value)) for name, value in headers)
+
+
+def mask_url(url: str) -> str:
+    """The URL with secret query values and any userinfo password masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return mask_text(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{MASK}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(is_secret_param(k) for k, _ in pairs):
+            query = urlencode(
+                [(k, mask(v) if is_secret_param(k) else v) for k, v in pairs], safe="[]…# "
+            )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Free text with JWTs and each given secret masked (longest first)."""
+    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, mask(secret))
+    return _JWT.sub(lambda m: mask(m.group(0)), text)

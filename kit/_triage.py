@@ -1,0 +1,276 @@
+"""diagnose() / adiagnose(): the baseline first, then a few safe variants, then a verdict.
+
+The plan is written once, without I/O, as a generator that yields batches of Probes and
+receives their Exchanges (``_steps``); a sync driver (threads) and an async driver
+(``asyncio.gather``) run it. Politeness lives in the plan: a hard request budget, no
+variants after ``Retry-After`` or an exhausted limit, no replay of unsafe methods, and a
+share of any remaining quota left untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import time
+from collections.abc import Generator, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import checks
+from ._causes import Cause
+from ._diagnosis import Diagnosis, combine, rank
+from ._exchange import Exchange, Hop
+from ._explain import _SETTLE, _notes
+from ._probe import Probe, asend, make_async_client, make_client, send
+from ._secrets import mask_url
+from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
+from .checks import rate_limit
+from .checks.ip_allowlist import uniform_refusal
+
+DEFAULT_BUDGET = 8
+MAX_BUDGET = 16
+REPEAT_PAUSE = 1.0
+MAX_HOPS = 3
+
+HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A batch of probes to send at once, after an optional pause (seconds)."""
+
+    probes: list[Probe]
+    pause: float = 0.0
+
+
+def prepare(url: str, *, method: str = "GET", headers: HeadersLike = None,
+            params: Mapping[str, str] | None = None, content: bytes | str | None = None,
+            local_address: str | None = None) -> Probe:
+    """Validate the caller's request and turn it into the baseline Probe (ValueError if bad)."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("url must be a non-empty string such as 'https://api.example.com/v1/x'")
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise ValueError(f"{mask_url(url)!r} is not a valid URL ({exc}); expected something "
+                         "like 'https://api.example.com/v1/items'") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"{mask_url(url)!r} is not an http(s) URL with a host; expected "
+                         "something like 'https://api.example.com/v1/items'")
+    if params:
+        parsed = parsed.copy_merge_params(dict(params))
+    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
+    for name, value in pairs:
+        if not isinstance(name, str) or not isinstance(value, str) or not name.strip():
+            raise ValueError(f"header {name!r} must be a non-empty name with a string value")
+    verb = method.strip().upper()
+    if not verb.isalpha():
+        raise ValueError(f"method {method!r} is not an HTTP method such as GET or POST")
+    body = content.encode() if isinstance(content, str) else content
+    return Probe(verb, str(parsed), tuple(pairs), body, local_address=local_address)
+
+
+def _families(host: str, port: int) -> tuple[str, ...]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return ()
+    return tuple(sorted({"6" if info[0] == socket.AF_INET6 else "4" for info in infos}))
+
+
+def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe: bool,
+           families: tuple[str, ...]) -> Generator[Step, list[Exchange], Diagnosis]:
+    now = dt.datetime.now(dt.UTC)
+    notes: list[str] = []
+    (baseline,) = yield Step([baseline_probe])
+    spent = 1
+    variants: dict[str, Exchange] = {}
+    target = redirect_target(baseline, baseline_probe.url)
+    if target is not None and spent < budget:
+        followed, hops = yield from _follow(baseline_probe, baseline, target, budget - spent)
+        variants[REDIRECT] = followed
+        spent += hops
+    elif checks.refused(baseline):
+        hold = rate_limit.should_hold_back(baseline, now=now) or _quota_words(baseline, now)
+        probes = plan(baseline_probe, dual_stack=_other_family(baseline, families),
+                      unsafe_ok=replay_unsafe)
+        allowed = budget - spent - 1  # keep one request for a follow-up
+        spare = rate_limit.spare(baseline, now=now)
+        if spare is not None:
+            allowed = min(allowed, spare)
+        if hold:
+            notes.append(f"No variants were sent: {hold}. Probing now would spend your quota "
+                         "and could extend the block.")
+            probes = []
+        elif len(probes) > allowed:
+            skipped = ", ".join(p.label for p in probes[max(0, allowed):])
+            notes.append(f"Not sent within the budget of {budget} requests: {skipped}.")
+            probes = probes[: max(0, allowed)]
+        if baseline_probe.method not in ("GET", "HEAD", "OPTIONS") and not replay_unsafe:
+            notes.append(f"{baseline_probe.method} was not replayed (it may change data); pass "
+                         "replay_unsafe=True to allow variants of it.")
+        if probes and time.monotonic() < deadline:
+            results = yield Step(probes)
+            spent += len(probes)
+            variants.update((e.label, e) for e in results)
+        evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
+        if _worth_repeating(evidence) and not hold and spent < budget and (
+            time.monotonic() + REPEAT_PAUSE + 0.5 < deadline
+        ):
+            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=REPEAT_PAUSE)
+            spent += 1
+            variants[REPEAT] = again
+    evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
+    signals = checks.single(baseline, now=now) + checks.differential(evidence)
+    diagnosis = rank(signals, [baseline, *variants.values()], notes=notes + _notes(baseline),
+                     requests_sent=spent)
+    if diagnosis.top is not None and diagnosis.top.thin:
+        diagnosis.next_steps[:] = [_SETTLE[f.cause.value] for f in diagnosis.findings[:2]]
+    return diagnosis
+
+
+def _follow(probe: Probe, baseline: Exchange, target: str, allowance: int
+            ) -> Generator[Step, list[Exchange], tuple[Exchange, int]]:
+    """Follow redirects as a client would (Authorization dropped across origins)."""
+    hops = [Hop(baseline.status or 0, baseline.url, mask_url(target))]
+    current, url, sent = probe, target, 0
+    while True:
+        cross = not same_origin(current.url, url)
+        headers = current.without_headers("authorization", "cookie") if cross else current.headers
+        current = current.with_(url=url, headers=headers, label=REDIRECT, content=None,
+                                method="GET" if current.method == "POST" else current.method)
+        (answer,) = yield Step([current])
+        sent += 1
+        nxt = redirect_target(answer, url)
+        if nxt is None or sent >= min(MAX_HOPS, allowance):
+            return replace(answer, history=tuple(hops)), sent
+        hops.append(Hop(answer.status or 0, answer.url, mask_url(nxt)))
+        url = nxt
+
+
+def _other_family(baseline: Exchange, families: tuple[str, ...]) -> tuple[str, ...]:
+    if len(families) < 2 or not baseline.remote_address:
+        return ()
+    used = "6" if baseline.remote_address.startswith("[") else "4"
+    return tuple(f for f in families if f != used)
+
+
+def _quota_words(baseline: Exchange, now: dt.datetime) -> str | None:
+    words = [s for s in checks.single(baseline, now=now)
+             if (s.cause is Cause.RATE_LIMIT and s.check in ("keywords", "catalogue"))
+             or (s.cause is Cause.RATE_LIMIT and s.check.startswith("catalogue:"))]
+    if combine(s.weight for s in words) >= 0.6:
+        return "the response says a rate limit or quota is exceeded"
+    return None
+
+
+def _worth_repeating(ev: checks.Evidence) -> bool:
+    """Only when the variants could not separate a persistent block from a transient one."""
+    if not checks.refused(ev.baseline):
+        return False
+    return uniform_refusal(ev) is not None
+
+
+def _check(budget: int, timeout: float) -> None:
+    if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
+        raise ValueError(f"budget must be an integer from 1 to {MAX_BUDGET}, not {budget!r}")
+    if not isinstance(timeout, int | float) or not 0 < timeout <= 300:
+        raise ValueError(f"timeout must be a number of seconds in (0, 300], not {timeout!r}")
+
+
+def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
+             params: Mapping[str, str] | None = None, content: bytes | str | None = None,
+             budget: int = DEFAULT_BUDGET, timeout: float = 10.0,
+             local_address: str | None = None, proxy: str | None = None,
+             replay_unsafe: bool = False, client: httpx.Client | None = None) -> Diagnosis:
+    """Triage an endpoint: the baseline request, then at most ``budget`` requests in all.
+
+    ``timeout`` bounds each request and the whole triage. Network failures come back as a
+    Diagnosis that says what failed; only arguments that make no sense raise ValueError.
+    """
+    _check(budget, timeout)
+    probe = prepare(url, method=method, headers=headers, params=params, content=content,
+                    local_address=local_address)
+    deadline = time.monotonic() + timeout
+    parts = urlsplit(probe.url)
+    families = () if local_address else _families(parts.hostname or "", parts.port or 443)
+    own = client is None
+    http = client or make_client(timeout=timeout, proxy=proxy, local_address=local_address)
+    family_clients: dict[str, httpx.Client] = {}
+    gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,
+                 families=families)
+    try:
+        step = next(gen)
+        with ThreadPoolExecutor(max_workers=MAX_BUDGET) as pool:
+            while True:
+                if step.pause:
+                    time.sleep(max(0.0, min(step.pause, deadline - time.monotonic())))
+
+                def run(p: Probe) -> Exchange:
+                    c = http
+                    if p.local_address != probe.local_address and p.local_address:
+                        c = family_clients.setdefault(p.local_address, make_client(
+                            timeout=timeout, proxy=proxy, local_address=p.local_address))
+                    return send(p, client=c, deadline=deadline)
+
+                results = list(pool.map(run, step.probes))
+                try:
+                    step = gen.send(results)
+                except StopIteration as stop:
+                    result: Diagnosis = stop.value
+                    return result
+    finally:
+        for extra in family_clients.values():
+            extra.close()
+        if own:
+            http.close()
+
+
+async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
+                    params: Mapping[str, str] | None = None, content: bytes | str | None = None,
+                    budget: int = DEFAULT_BUDGET, timeout: float = 10.0,
+                    local_address: str | None = None, proxy: str | None = None,
+                    replay_unsafe: bool = False,
+                    client: httpx.AsyncClient | None = None) -> Diagnosis:
+    """The awaitable twin of diagnose(), for notebooks and async code."""
+    _check(budget, timeout)
+    probe = prepare(url, method=method, headers=headers, params=params, content=content,
+                    local_address=local_address)
+    deadline = time.monotonic() + timeout
+    parts = urlsplit(probe.url)
+    loop = asyncio.get_running_loop()
+    families = () if local_address else await loop.run_in_executor(
+        None, _families, parts.hostname or "", parts.port or 443)
+    own = client is None
+    http = client or make_async_client(timeout=timeout, proxy=proxy, local_address=local_address)
+    family_clients: dict[str, httpx.AsyncClient] = {}
+
+    async def run(p: Probe) -> Exchange:
+        c = http
+        if p.local_address != probe.local_address and p.local_address:
+            c = family_clients.setdefault(p.local_address, make_async_client(
+                timeout=timeout, proxy=proxy, local_address=p.local_address))
+        return await asend(p, client=c, deadline=deadline)
+
+    gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,
+                 families=families)
+    try:
+        step = next(gen)
+        while True:
+            if step.pause:
+                await asyncio.sleep(max(0.0, min(step.pause, deadline - time.monotonic())))
+            results = list(await asyncio.gather(*(run(p) for p in step.probes)))
+            try:
+                step = gen.send(results)
+            except StopIteration as stop:
+                result: Diagnosis = stop.value
+                return result
+    finally:
+        for extra in family_clients.values():
+            await extra.aclose()
+        if own:
+            await http.aclose()

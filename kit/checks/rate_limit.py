@@ -1,0 +1,92 @@
+"""Rate limit: throttled, or a quota or usage cap exceeded (answered with 403 or 429).
+
+Single-response evidence: an exhausted limit in any header convention, ``Retry-After``, a
+429. Differential evidence: the identical request succeeds after a short pause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .._causes import Cause
+from .._diagnosis import Signal
+from .._exchange import Exchange
+from .._ratelimit import headroom, parse_rate_limits, parse_retry_after
+from .._variants import REPEAT
+from ._evidence import Evidence, let_through, refused, same_answer
+
+CAUSE = Cause.RATE_LIMIT
+VARIANTS = (REPEAT,)
+RFC6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-4"
+IETF = "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/"
+
+
+def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
+    if ex.status is None:
+        return []
+    out: list[Signal] = []
+    limits = parse_rate_limits(ex.response_headers, now=now)
+    tightest = headroom(limits)
+    if tightest is not None and tightest.exhausted and (refused(ex) or ex.status >= 400):
+        out.append(Signal(CAUSE, 0.85, tightest.describe(now=now), source=IETF,
+                          fix=_wait_fix(tightest.reset_after(now)), check="ratelimit-headers"))
+    retry = ex.header("retry-after")
+    delay = parse_retry_after(retry, now=now) if retry else None
+    if delay is not None and refused(ex):
+        out.append(Signal(CAUSE, 0.7, f"the server sent Retry-After: {retry} (wait "
+                          f"{_human(delay)})", source=RFC6585, fix=_wait_fix(delay),
+                          check="retry-after"))
+    if ex.status == 429:
+        out.append(Signal(CAUSE, 0.6, "status 429 Too Many Requests", source=RFC6585,
+                          check="status"))
+    return out
+
+
+def should_hold_back(ex: Exchange, *, now: dt.datetime) -> str | None:
+    """Why no further request should be sent now, or None when probing is polite."""
+    if ex.header("retry-after") is not None and (refused(ex) or (ex.status or 0) >= 500):
+        return f"the server asked to wait (Retry-After: {ex.header('retry-after')})"
+    tightest = headroom(parse_rate_limits(ex.response_headers, now=now))
+    if tightest is not None and tightest.exhausted:
+        return "the rate limit is exhausted (" + tightest.describe(now=now) + ")"
+    if ex.status == 429:
+        return "the server answered 429 Too Many Requests"
+    return None
+
+
+def spare(ex: Exchange, *, now: dt.datetime) -> int | None:
+    """How many more requests the headers allow us to spend without eating the user's quota."""
+    tightest = headroom(parse_rate_limits(ex.response_headers, now=now))
+    if tightest is None or tightest.remaining is None:
+        return None
+    return max(0, tightest.remaining // 2 - 1)
+
+
+def _human(delay: dt.timedelta) -> str:
+    seconds = int(delay.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def _wait_fix(delay: dt.timedelta | None) -> str:
+    if delay is None:
+        return "Wait for the limit window to reset, then pace requests below the limit."
+    return f"Wait {_human(delay)} before the next call, then pace requests below the limit."
+
+
+def differential(ev: Evidence) -> list[Signal]:
+    base, repeat = ev.baseline, ev.get(REPEAT)
+    if repeat is None or not refused(base):
+        return []
+    if let_through(repeat):
+        pause = repeat.label.removeprefix("repeat after pause").strip()
+        return [Signal(CAUSE, 0.8, f"the identical request succeeded ({repeat.status}) after a "
+                       f"short pause{(' ' + pause) if pause else ''}: the refusal was "
+                       "transient, as a rate limiter's is", check="differential")]
+    if same_answer(repeat, base):
+        return [Signal(CAUSE, -0.3, "the identical request was still refused after a pause",
+                       check="differential")]
+    return []

@@ -1,0 +1,223 @@
+"""Reports of a Diagnosis: text, Markdown, HTML and dict carry the verdict and never a secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import httpx
+import jwt
+import pytest
+
+from kit._causes import Cause
+from kit._diagnosis import Diagnosis, Layer, Signal, rank
+from kit._exchange import Exchange, NetworkError
+
+KEY = "sk-live-4f9a8b7c6d5e4f3a2b1c"
+BODY = '{"error": "<script>alert(1)</script> invalid API key"}'
+
+
+def _refused() -> Exchange:
+    request = httpx.Request(
+        "GET",
+        f"https://api.example.com/v1/items?api_key={KEY}",
+        headers={"Authorization": f"Bearer  {KEY}"},
+    )
+    response = httpx.Response(403, request=request, text=BODY, headers={"Server": "nginx"})
+    return Exchange.from_response(response, elapsed=0.042)
+
+
+def _timeout(label: str = "other-path") -> Exchange:
+    request = httpx.Request("GET", "https://api.example.com/v1/other")
+    error = NetworkError("timeout", "read timed out after 10 s", "the server may be overloaded")
+    return Exchange.from_error(request, error, label=label)
+
+
+def _signals() -> list[Signal]:
+    return [
+        Signal(Cause.API_KEY, 0.8, "the body says <script> invalid API key",
+               fix="Regenerate the key in the console"),
+        Signal(Cause.API_KEY, 0.3, "a same-shaped fake key got the same 403"),
+        Signal(Cause.API_KEY, -0.1, "the key has the right prefix"),
+        Signal(Cause.PERMISSIONS, 0.25, "the endpoint needs an admin scope"),
+        Signal(None, 0.6, "Server: nginx answered", layer=Layer.GATEWAY),
+    ]
+
+
+@pytest.fixture
+def diagnosis() -> Diagnosis:
+    return rank(_signals(), [_refused(), _timeout()], notes=["one note"], requests_sent=2)
+
+
+def test_text_headline_names_status_cause_and_confidence(diagnosis: Diagnosis) -> None:
+    """The first line reads '403 Forbidden — most likely: <cause> (<n>%)'."""
+    first = diagnosis.to_text().splitlines()[0]
+    pct = round(diagnosis.findings[0].confidence * 100)
+    assert first == f"403 Forbidden — most likely: API key problem ({pct}%)"
+
+
+def test_text_carries_explanation_evidence_fixes_and_against(diagnosis: Diagnosis) -> None:
+    """The top finding is shown in full: explanation, Evidence, Fix and Against bullets."""
+    text = diagnosis.to_text()
+    assert "The key is missing, invalid" in text
+    assert "Evidence:" in text
+    assert "• the body says <script> invalid API key" in text
+    assert "Fix:" in text
+    assert "• Regenerate the key in the console" in text
+    assert "Against:" in text
+    assert "• the key has the right prefix" in text
+
+
+def test_text_lists_other_findings_on_one_line_each(diagnosis: Diagnosis) -> None:
+    """A runner-up cause appears as one line with its confidence, not its evidence."""
+    text = diagnosis.to_text()
+    assert "Also possible:" in text
+    assert "• Insufficient permissions (25%)" in text
+    assert "the endpoint needs an admin scope" not in text
+
+
+def test_text_shows_layer_probe_table_and_notes(diagnosis: Diagnosis) -> None:
+    """The layer, a probe row per exchange (label, method, path, status, ms) and notes appear."""
+    lines = diagnosis.to_text().splitlines()
+    assert "Answered by: gateway (Server: nginx answered)" in lines
+    assert any(line.split()[:5] == ["probe", "method", "path", "status", "ms"] for line in lines)
+    base = next(line.split() for line in lines if line.strip().startswith("baseline"))
+    assert base[:2] == ["baseline", "GET"]
+    assert base[-2:] == ["403", "42"]
+    assert base[2].startswith("/v1/items?api_key=[secure")
+    other = next(line.split() for line in lines if line.strip().startswith("other-path"))
+    assert other == ["other-path", "GET", "/v1/other", "timeout", "-"]
+    assert "Probes (2 request(s) sent):" in lines
+    assert "  • one note" in lines
+
+
+def test_network_error_says_no_cause_and_what_failed() -> None:
+    """With no response, the headline says no cause was found and the error and hint follow."""
+    text = rank([], [_timeout("baseline")]).to_text()
+    assert text.splitlines()[0] == "No response (timeout) — no cause found"
+    assert "What failed: timeout: read timed out after 10 s" in text
+    assert "Hint: the server may be overloaded" in text
+
+
+def test_success_says_no_cause_found() -> None:
+    """A 200 with no signals reads as 'no cause found', not as a refusal."""
+    request = httpx.Request("GET", "https://api.example.com/ok")
+    ok = Exchange.from_response(httpx.Response(200, request=request, text="fine"))
+    assert rank([], [ok]).to_text().startswith("200 OK — no cause found")
+
+
+def test_thin_evidence_says_perhaps_and_gives_next_steps() -> None:
+    """A weak top finding is hedged and the report says which probe would settle it."""
+    d = rank([Signal(Cause.RATE_LIMIT, 0.2, "the body mentions a quota")], [_refused()])
+    text = d.to_text()
+    assert text.splitlines()[0].startswith("403 Forbidden — perhaps: Rate limit or quota")
+    assert "Next steps:" in text
+    assert "kit.diagnose()" in text
+
+
+def test_colour_codes_only_when_asked(diagnosis: Diagnosis) -> None:
+    """ANSI escapes appear with color=True and never by default."""
+    assert "\x1b[" not in diagnosis.to_text()
+    assert "\x1b[" not in str(diagnosis)
+    coloured = diagnosis.to_text(color=True)
+    assert "\x1b[1;" in coloured
+    assert coloured.rstrip().endswith("one note")
+
+
+def test_markdown_has_headline_findings_and_probe_table(diagnosis: Diagnosis) -> None:
+    """The Markdown report has a heading, evidence, fixes and a Markdown probe table."""
+    md = diagnosis.to_markdown()
+    assert md.startswith("### 403 Forbidden — most likely: API key problem")
+    assert "**Evidence**" in md
+    assert "- Regenerate the key in the console" in md
+    assert "| probe | method | path | status | ms |" in md
+    assert "|---|---|---|---|---|" in md
+    assert "| other-path | GET | /v1/other | timeout | - |" in md
+    assert "- Insufficient permissions (25%)" in md
+
+
+def test_markdown_request_summary_masks_credentials_and_lints(diagnosis: Diagnosis) -> None:
+    """The request summary says where each credential went, masked, with its lint issues."""
+    md = diagnosis.to_markdown()
+    assert "**Request** (credentials masked)" in md
+    assert "`GET https://api.example.com/v1/items?api_key=[secure" in md
+    assert "in the authorization header (bearer): `[secure" in md.lower()
+    assert "in the query parameter 'api_key': `[secure" in md
+    assert "issues: the key has leading or trailing whitespace" in md
+    assert KEY not in md
+
+
+def test_markdown_neutralises_html_from_bodies(diagnosis: Diagnosis) -> None:
+    """Evidence quoting a body cannot inject a tag into a rendered ticket."""
+    md = diagnosis.to_markdown()
+    assert "<script>" not in md
+    assert "&lt;script&gt;" in md
+
+
+def test_html_escapes_everything_and_has_no_script(diagnosis: Diagnosis) -> None:
+    """Evidence with <script> is escaped; the fragment itself carries no script at all."""
+    page = diagnosis.to_html()
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt; invalid API key" in page
+    assert diagnosis._repr_html_() == page
+
+
+def test_html_has_confidence_bar_fixes_and_probe_table(diagnosis: Diagnosis) -> None:
+    """The HTML shows the cause, a bar as wide as the confidence, fixes and the probe table."""
+    page = diagnosis.to_html()
+    pct = round(diagnosis.findings[0].confidence * 100)
+    assert "API key problem" in page
+    assert f"width:{pct}%" in page
+    assert "<li>Regenerate the key in the console</li>" in page
+    assert "<table" in page
+    assert "<td" in page
+    assert "other-path" in page
+
+
+def test_dict_round_trips_through_json(diagnosis: Diagnosis) -> None:
+    """to_dict() is plain JSON data: dumping and loading it gives the same value."""
+    data = diagnosis.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    top = data["findings"][0]
+    assert top["cause"] == "api_key"
+    assert 0 < top["confidence"] <= 1
+    assert set(top) >= {"cause", "confidence", "evidence", "fixes", "against", "sources"}
+    assert data["layer"] == {"layer": "gateway", "evidence": "Server: nginx answered"}
+    assert data["notes"] == ["one note"]
+    assert data["requests_sent"] == 2
+
+
+def test_dict_exchanges_rebuild_the_originals(diagnosis: Diagnosis) -> None:
+    """Each exported exchange loads back, via JSON, into an equal Exchange."""
+    data = json.loads(json.dumps(diagnosis.to_dict()))
+    assert [Exchange.from_dict(e) for e in data["exchanges"]] == diagnosis.exchanges
+
+
+def test_dict_serialises_jwt_dates() -> None:
+    """A JWT credential's claim dates become ISO strings, so json.dumps never fails."""
+    exp = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    token = jwt.encode({"sub": "u", "exp": exp}, "a-signing-key-long-enough-for-hs256!",
+                       algorithm="HS256")
+    request = httpx.Request("GET", "https://api.example.com/x",
+                            headers={"Authorization": f"Bearer {token}"})
+    exchange = Exchange.from_response(httpx.Response(401, request=request))
+    data = rank([Signal(Cause.AUTHENTICATION, 0.9, "the token expired")], [exchange]).to_dict()
+    credential = json.loads(json.dumps(data))["exchanges"][0]["credentials"][0]
+    assert credential["jwt"]["exp"] == exp.isoformat()
+    assert token not in json.dumps(data)
+
+
+def test_canaries_never_appear_in_any_output() -> None:
+    """Secrets from a query string, a header and an echoed body never reach any rendering."""
+    request = httpx.Request(
+        "GET",
+        "https://api.example.com/x?api_key=CANARY-Q-7f3a9c2e1b",
+        headers={"Authorization": "Bearer CANARY-H-9d8e7f6a5b4c"},
+    )
+    response = httpx.Response(403, request=request, json={"echo": "CANARY-H-9d8e7f6a5b4c"})
+    exchange = Exchange.from_response(response)
+    d = rank([Signal(Cause.API_KEY, 0.9, "the key was refused")], [exchange], requests_sent=1)
+    outputs = [str(d), repr(d), d.to_text(), d.to_text(color=True), d.to_markdown(),
+               d.to_html(), json.dumps(d.to_dict()), str(exchange), repr(exchange)]
+    for out in outputs:
+        assert "CANARY" not in out

@@ -294,6 +294,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "for temporary credentials).",
     ),
     Signature(
+        # memory: the error type; the message row's wording is documented.
         "aws-unrecognized-client", "AWS", K,
         "header:x-amzn-ErrorType", r"^UnrecognizedClientException",
         "AWS answered UnrecognizedClientException: the access key is unknown to this account "
@@ -310,6 +311,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Refresh the temporary credentials (STS/SSO session) and sign the request again.",
     ),
     Signature(
+        # memory: the error type; the message row's wording is documented.
         "aws-expired-token-type", "AWS", A,
         "header:x-amzn-ErrorType", r"^ExpiredTokenException",
         "AWS answered ExpiredTokenException: the session credentials have expired",
@@ -346,6 +348,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.75, statuses=(400, 403),
     ),
     Signature(
+        # memory: the error type as API Gateway sends it.
         "aws-incomplete-signature-type", "AWS SigV4", A,
         "header:x-amzn-ErrorType", r"^IncompleteSignatureException",
         "AWS answered IncompleteSignatureException: the Authorization header is not a complete "
@@ -386,6 +389,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Wait for the usage plan period to reset, or raise the plan's quota.",
     ),
     Signature(
+        # memory: the header's format.
         "aws-apigw-id", "AWS API Gateway", None,
         "has:x-amz-apigw-id", "",
         "The response carries x-amz-apigw-id: Amazon API Gateway handled this request",
@@ -534,6 +538,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Call from an allowed country (or egress), or ask the owner to allow yours.",
     ),
     Signature(
+        # memory: CloudFront's error text for disallowed methods.
         "aws-cloudfront-method", "Amazon CloudFront", C,
         "body", r"This distribution is not configured to allow the HTTP request method",
         "CloudFront is not configured to forward this HTTP method to the origin",
@@ -581,6 +586,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "> Library), then wait a few minutes.",
     ),
     Signature(
+        # memory: the message text; the reason was seen in the wild.
         "google-access-not-configured", "Google APIs (legacy errors)", C,
         "body", J("reason", "accessNotConfigured"),
         "Google says access is not configured: the API is not enabled for the project",
@@ -759,6 +765,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.65, statuses=GOOGLE,
     ),
     Signature(
+        # memory: userRateLimitExceeded wording (rateLimitExceeded seen in the wild).
         "google-legacy-rate-limit", "Google APIs (legacy errors)", R,
         "body", J("reason", "(?:rateLimitExceeded|userRateLimitExceeded)"),
         "Google's legacy error says the per-user or per-project rate limit was exceeded",
@@ -769,6 +776,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Back off exponentially; spread requests across users or time.",
     ),
     Signature(
+        # memory: the reason names and message as the pages list them.
         "google-legacy-quota", "Google APIs (legacy errors)", R,
         "body", J("reason", "(?:quotaExceeded|dailyLimitExceeded)"),
         "Google's legacy error says the daily or project quota is used up",
@@ -833,6 +841,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Honour Retry-After, make requests serially, and pause between write requests.",
     ),
     Signature(
+        # memory: wording as GitHub answers it (widely quoted).
         "github-not-accessible-integration", "GitHub", P,
         "body", r"Resource not accessible by integration",
         "GitHub says the GitHub App or GITHUB_TOKEN lacks a permission for this resource",
@@ -842,6 +851,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "endpoint lists, and check the app is installed on this repository.",
     ),
     Signature(
+        # memory: wording of the fine-grained token refusal.
         "github-not-accessible-pat", "GitHub", P,
         "body", r"Resource not accessible by personal access token",
         "GitHub says the fine-grained personal access token lacks a permission or repository",
@@ -903,6 +913,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Ask an organisation owner to approve this OAuth App.",
     ),
     Signature(
+        # memory: wording of the admin-only endpoints' refusal.
         "github-admin-rights", "GitHub", P,
         "body", r"Must have admin rights to Repository",
         "GitHub says this operation needs admin rights on the repository",
@@ -922,6 +933,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "Bearer <token>'.",
     ),
     Signature(
+        # memory: wording of GitHub's failed-login lockout.
         "github-login-attempts", "GitHub", S,
         "body", r"Maximum number of login attempts exceeded",
         "GitHub temporarily blocks authentication after repeated bad credentials",
@@ -931,6 +943,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Stop retrying with the bad credential, fix it, and wait before trying again.",
     ),
     Signature(
+        # memory: the header's format.
         "github-request-id", "GitHub", None,
         "has:x-github-request-id", "",
         "X-GitHub-Request-Id is present: GitHub's API answered",
@@ -982,6 +995,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=GATEWAY, statuses=LIMIT,
     ),
     Signature(
+        # memory: the exact sentence; the 429 from rate-limit is documented.
         "azure-apim-rate-limit", "Azure API Management", R,
         "body", r"Rate limit is exceeded\. Try again in \d+ seconds",
         "Azure API Management's rate-limit policy throttled the call",
@@ -1004,6 +1018,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Assign a role that includes the action on that scope, then get a new token.",
     ),
     Signature(
+        # memory: the code and message of ARM / Graph.
         "azure-invalid-auth-token", "Azure / Microsoft Graph", A,
         "body", J("code", "InvalidAuthenticationToken"),
         "Azure rejected the bearer token: invalid, expired or for another resource",
@@ -1013,6 +1028,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, statuses=AUTH,
     ),
     Signature(
+        # memory: the code and message of ARM.
         "azure-expired-auth-token", "Azure Resource Manager", A,
         "body", J("code", "ExpiredAuthenticationToken"),
         "Azure says the access token has expired",
@@ -1024,6 +1040,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Acquire a new token before expiry (and check the client clock).",
     ),
     Signature(
+        # memory: the code and message of ARM.
         "azure-token-audience", "Azure Resource Manager", A,
         "body", J("code", "InvalidAuthenticationTokenAudience"),
         "Azure says the token was issued for another audience (resource)",
@@ -1091,6 +1108,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Use Microsoft Entra ID (OAuth) auth, or ask the owner to allow shared keys.",
     ),
     Signature(
+        # memory: the Graph code and message.
         "azure-graph-request-denied", "Microsoft Graph", P,
         "body", J("code", "Authorization_RequestDenied"),
         "Microsoft Graph says the app or user lacks the privileges for this operation",
@@ -1101,6 +1119,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Add the Graph permission the endpoint lists and have an admin grant consent.",
     ),
     Signature(
+        # observed: seen in the wild (Outlook calendar API).
         "azure-graph-access-denied", "Microsoft Graph", P,
         "body", J("code", "ErrorAccessDenied"),
         "Microsoft Graph says access is denied for this mailbox or resource",
@@ -1110,6 +1129,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, statuses=DENY,
     ),
     Signature(
+        # memory: English wording of the default block text (the page was read in translation).
         "azure-front-door-waf", "Azure Front Door WAF", S,
         "body", r"The request is blocked\.",
         "Azure Front Door's web application firewall blocked the request (default block text)",
@@ -1301,6 +1321,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.5, layer=GATEWAY, statuses=ANY,
     ),
     Signature(
+        # memory: the Via format of Kong 3.x.
         "kong-via", "Kong Gateway", None,
         "header:via", r"\bkong/\d",
         "Via names Kong: the request passed through a Kong gateway",
@@ -1323,6 +1344,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- Apigee -------------------------------------------------------------------------------
     Signature(
+        # memory: the faultstring; the errorcode was seen in the wild.
         "apigee-invalid-api-key", "Apigee", K,
         "body", r"oauth\.v2\.InvalidApiKey\b(?!ForGivenResource)",
         "Apigee says the API key is invalid (unknown or revoked)",
@@ -1353,6 +1375,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=GATEWAY, statuses=AUTH,
     ),
     Signature(
+        # observed: errorcode seen in the wild; faultstring from memory.
         "apigee-key-not-resolved", "Apigee", K,
         "body", r"steps\.oauth\.v2\.FailedToResolveAPIKey",
         "Apigee found no API key where the proxy looks for it",
@@ -1399,6 +1422,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.9, layer=GATEWAY, statuses=(403, 429, 500),
     ),
     Signature(
+        # memory: the faultstring; the errorcode was seen in the wild.
         "apigee-spike-arrest", "Apigee", R,
         "body", r"policies\.ratelimit\.SpikeArrestViolation",
         "Apigee's SpikeArrest policy throttled a burst of requests",
@@ -1527,6 +1551,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- Akamai -------------------------------------------------------------------------------
     Signature(
+        # observed: the block page; Akamai documents only the error translator.
         "akamai-access-denied", "Akamai", S,
         "body", r"You don't have permission to access[\s\S]{0,400}?Reference(?:&#32;|\s)"
         r"(?:&#35;|#)",
@@ -1566,6 +1591,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Give the owner the incident ID so they can find the rule that fired.",
     ),
     Signature(
+        # observed: header seen on Imperva-fronted sites.
         "imperva-iinfo", "Imperva (Incapsula)", None,
         "has:x-iinfo", "",
         "X-Iinfo is present: the request passed through Imperva",
@@ -1604,6 +1630,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.65, layer=CDN, statuses=ANY,
     ),
     Signature(
+        # observed: default blocking page of BIG-IP ASM and NGINX App Protect.
         "f5-request-rejected", "F5 BIG-IP ASM / NGINX App Protect", S,
         "body", r"The requested URL was rejected\. Please consult with your administrator",
         "F5's WAF default blocking page ('The requested URL was rejected', with a support ID)",
@@ -1615,6 +1642,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Give the owner the support ID: it names the violation in the WAF's log.",
     ),
     Signature(
+        # observed: the persistence cookie's default name.
         "f5-bigip-cookie", "F5 BIG-IP", None,
         "header:set-cookie", r"^BIGipServer",
         "A BIGipServer cookie: an F5 BIG-IP load balancer sits in front of the API",
@@ -1649,6 +1677,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=ORIGIN, statuses=(403, 503),
     ),
     Signature(
+        # observed: the cookie's name; FortiWeb's block page wording could not be confirmed.
         "fortiweb-cookie", "Fortinet FortiWeb", None,
         "header:set-cookie", r"^FORTIWAFSID=",
         "A FORTIWAFSID cookie: a Fortinet FortiWeb WAF sits in front of the API",
@@ -1657,6 +1686,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- Fastly, Varnish, Vercel, Netlify, Heroku ---------------------------------------------
     Signature(
+        # memory: the header's format.
         "fastly-served-by", "Fastly", None,
         "header:x-served-by", r"^cache-[a-z0-9-]+",
         "X-Served-By names a Fastly cache node: the request passed through Fastly",
@@ -1664,6 +1694,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.4, layer=CDN, statuses=ANY,
     ),
     Signature(
+        # memory: the header's format.
         "varnish-header", "Varnish", None,
         "has:x-varnish", "",
         "X-Varnish is present: a Varnish cache sits in the path",
@@ -1671,6 +1702,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.35, layer=PROXY, statuses=ANY,
     ),
     Signature(
+        # observed: header values seen on Vercel firewall answers.
         "vercel-mitigated", "Vercel Firewall", S,
         "header:x-vercel-mitigated", r"^(?:deny|challenge)",
         "x-vercel-mitigated: Vercel's firewall denied or challenged the request",
@@ -1687,6 +1719,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=CDN, statuses=WAF_PAGE,
     ),
     Signature(
+        # memory: the header's format.
         "vercel-id", "Vercel", None,
         "has:x-vercel-id", "",
         "X-Vercel-Id is present: Vercel's edge handled the request",
@@ -1694,6 +1727,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.4, layer=CDN, statuses=ANY,
     ),
     Signature(
+        # observed: header seen on Netlify-served sites.
         "netlify-request-id", "Netlify", None,
         "has:x-nf-request-id", "",
         "X-Nf-Request-Id is present: Netlify's edge handled the request",
@@ -1701,6 +1735,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.4, layer=CDN, statuses=ANY,
     ),
     Signature(
+        # memory: the Via value of Heroku's router.
         "heroku-vegur", "Heroku", None,
         "header:via", r"\bvegur\b",
         "Via: vegur, Heroku's router sits in front of the app",
@@ -1709,6 +1744,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- Web servers and proxies -------------------------------------------------------------
     Signature(
+        # memory: the page as ngx_http_special_response.c builds it.
         "nginx-default-page", "nginx", None,
         "body", r"<hr><center>nginx(?:/[\d.]+)?</center>",
         "nginx's built-in error page: nginx itself refused (its page names no cause)",
@@ -1725,6 +1761,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.25, layer=PROXY, statuses=ANY,
     ),
     Signature(
+        # memory: nginx's page with OpenResty's server string.
         "openresty-default-page", "OpenResty", None,
         "body", r"<hr><center>openresty(?:/[\d.]+)?</center>",
         "OpenResty's built-in error page: the OpenResty/nginx layer itself refused",
@@ -1734,6 +1771,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.45, layer=PROXY, statuses=ANY,
     ),
     Signature(
+        # memory: the page as httpd 2.4 builds it.
         "apache-default-page", "Apache httpd", None,
         "body", r"<h1>Forbidden</h1>\s*<p>You don't have permission to access",
         "Apache httpd's built-in 403 page (access rules, file permissions or a forbidden "
@@ -1768,6 +1806,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.3, layer=PROXY, statuses=ANY,
     ),
     Signature(
+        # memory: the detailed error page's heading; the substatus is documented.
         "iis-403-14", "Microsoft IIS", C,
         "body", r"403\.14\b[ -]+Forbidden",
         "IIS 403.14: directory listing is denied and no default document matched this URL",
@@ -1779,6 +1818,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "default document / routing for this folder.",
     ),
     Signature(
+        # memory: the page wording; the substatus is documented.
         "iis-ip-rejected", "Microsoft IIS", IP,
         "body", r"403\.(?:6|503)\b[ -]+Forbidden",
         "IIS 403.6 / 403.503: the client's IP address is on the deny list (IP restrictions)",
@@ -1787,6 +1827,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Ask the owner to add your address to IIS IP Address and Domain Restrictions.",
     ),
     Signature(
+        # memory: the page wording; the substatus is documented.
         "iis-dynamic-ip", "Microsoft IIS", R,
         "body", r"403\.50[12]\b[ -]+Forbidden",
         "IIS 403.501 / 403.502: Dynamic IP Restrictions saw too many requests from this "
@@ -1798,6 +1839,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Lower concurrency and request rate from this address.",
     ),
     Signature(
+        # memory: the page wording; the substatus is documented.
         "iis-ssl-required", "Microsoft IIS", C,
         "body", r"403\.4\b[ -]+Forbidden",
         "IIS 403.4: this site requires SSL (HTTPS)",
@@ -1806,6 +1848,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Call the https:// URL.",
     ),
     Signature(
+        # memory: the page wording; the substatuses are documented.
         "iis-client-certificate", "Microsoft IIS", A,
         "body", r"403\.(?:7|13|16|17)\b[ -]+Forbidden",
         "IIS 403.7/13/16/17: a valid client certificate is required (missing, revoked, "
@@ -1835,6 +1878,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "paths or ipBlocks it allows.",
     ),
     Signature(
+        # memory: the filter's default body.
         "envoy-local-rate-limit", "Envoy", R,
         "body", r"\blocal_rate_limited\b",
         "Envoy's local rate limit filter throttled the request",
@@ -1842,6 +1886,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=PROXY, flags=0, statuses=THROTTLE,
     ),
     Signature(
+        # memory: the router sets it when the rate limit service says no.
         "envoy-ratelimited-header", "Envoy", R,
         "has:x-envoy-ratelimited", "",
         "x-envoy-ratelimited is present: Envoy's rate limit service throttled the request",
@@ -1849,6 +1894,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, layer=PROXY, statuses=THROTTLE,
     ),
     Signature(
+        # memory: jwt_verify_lib's status strings.
         "envoy-jwt-expired", "Envoy jwt_authn", A,
         "body", r"Jwt is expired",
         "Envoy's JWT filter says the token has expired",
@@ -1856,6 +1902,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=PROXY, flags=0, statuses=AUTH,
     ),
     Signature(
+        # memory: jwt_verify_lib's status strings.
         "envoy-jwt-missing", "Envoy jwt_authn", K,
         "body", r"Jwt is missing",
         "Envoy's JWT filter found no token in the request",
@@ -1863,6 +1910,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, layer=PROXY, flags=0, statuses=AUTH,
     ),
     Signature(
+        # memory: jwt_verify_lib's status strings.
         "envoy-jwt-invalid", "Envoy jwt_authn", A,
         "body", r"Jwt verification fails|Jwt issuer is not configured|Audiences in Jwt are not "
         r"allowed|Jwks remote fetch is failed",
@@ -1886,6 +1934,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- Frameworks -----------------------------------------------------------------------------
     Signature(
+        # memory: DRF's default_detail strings (the throttle one was checked).
         "drf-permission-denied", "Django REST framework", P,
         "body", r"You do not have permission to perform this action\.",
         "Django REST framework's permission check refused this user",
@@ -1893,6 +1942,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=ORIGIN, statuses=DENY,
     ),
     Signature(
+        # memory: DRF's default_detail strings.
         "drf-not-authenticated", "Django REST framework", K,
         "body", r"Authentication credentials were not provided\.",
         "Django REST framework found no credentials in the request",
@@ -1902,6 +1952,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "<key>' or 'Bearer <jwt>').",
     ),
     Signature(
+        # memory: TokenAuthentication's messages.
         "drf-invalid-token", "Django REST framework", K,
         "body", J("detail", r"Invalid token(?: header\.[^\"]*|\.)"),
         "Django REST framework's TokenAuthentication does not know this token",
@@ -1909,6 +1960,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=ORIGIN, statuses=AUTH,
     ),
     Signature(
+        # memory: DRF's default_detail strings.
         "drf-incorrect-credentials", "Django REST framework", A,
         "body", r"Incorrect authentication credentials\.",
         "Django REST framework says the credentials presented are wrong",
@@ -1924,6 +1976,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Wait the seconds in the message (or Retry-After) before calling again.",
     ),
     Signature(
+        # memory: SessionAuthentication's CSRF message prefix.
         "drf-csrf", "Django REST framework", S,
         "body", r"CSRF Failed: ",
         "Django REST framework's SessionAuthentication enforced CSRF on a cookie-authenticated "
@@ -1934,6 +1987,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "browsers must send the X-CSRFToken header.",
     ),
     Signature(
+        # memory: SimpleJWT's error body.
         "simplejwt-token-not-valid", "djangorestframework-simplejwt", A,
         "body", J("code", "token_not_valid"),
         "SimpleJWT says the token is invalid or expired",
@@ -1942,6 +1996,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, layer=ORIGIN, statuses=AUTH,
     ),
     Signature(
+        # memory: the text of Django's CSRF failure page.
         "django-csrf-page", "Django", S,
         "body", r"CSRF verification failed\. Request aborted\.",
         "Django's CSRF protection refused the request",
@@ -1953,6 +2008,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "HTTPS), or use an endpoint exempt from CSRF for API clients.",
     ),
     Signature(
+        # memory: Spring Boot's default error attributes.
         "spring-boot-error", "Spring Boot", None,
         "body", r'"status"\s*:\s*403\s*,\s*"error"\s*:\s*"Forbidden"',
         "Spring Boot's default error body: the Spring application itself refused",
@@ -1962,6 +2018,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.4, layer=ORIGIN, statuses=DENY,
     ),
     Signature(
+        # memory: the message with server.error.include-message=always.
         "spring-access-denied", "Spring Security", P,
         "body", r'"error"\s*:\s*"Forbidden"\s*,\s*"message"\s*:\s*"Access Denied"',
         "Spring Security's AccessDeniedException: an authorisation rule refused this user",
@@ -1982,6 +2039,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Send the CSRF token header, or exempt stateless token-authenticated API paths.",
     ),
     Signature(
+        # memory: Laravel's default messages.
         "laravel-unauthorized-action", "Laravel", P,
         "body", J("message", r"This action is unauthorized\."),
         "Laravel's authorisation (a gate or policy) refused this user",
@@ -1989,6 +2047,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=ORIGIN, statuses=DENY,
     ),
     Signature(
+        # memory: Laravel's default messages.
         "laravel-csrf", "Laravel", S,
         "body", r"CSRF token mismatch\.",
         "Laravel's CSRF protection refused the request (HTTP 419)",
@@ -1998,6 +2057,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "stateless api middleware.",
     ),
     Signature(
+        # memory: Laravel's default messages.
         "laravel-too-many-attempts", "Laravel", R,
         "body", J("message", r"Too Many Attempts\."),
         "Laravel's throttle middleware refused the request",
@@ -2005,6 +2065,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=ORIGIN, statuses=THROTTLE,
     ),
     Signature(
+        # memory: the exception name and log message.
         "rails-csrf", "Ruby on Rails", S,
         "body", r"ActionController::InvalidAuthenticityToken|Can't verify CSRF token "
         r"authenticity",
@@ -2013,6 +2074,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=ORIGIN, statuses=(422, 403),
     ),
     Signature(
+        # memory: the default realm response.
         "rails-http-token-denied", "Ruby on Rails", K,
         "body", r"HTTP Token: Access denied\.",
         "Rails' token authentication found no valid token",
@@ -2021,6 +2083,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, layer=ORIGIN, statuses=AUTH,
     ),
     Signature(
+        # memory: csurf's error message and code.
         "express-csurf", "Express (csurf)", S,
         "body", r"ForbiddenError: invalid csrf token|EBADCSRFTOKEN",
         "Express's csurf middleware refused the request: CSRF token missing or wrong",
@@ -2028,6 +2091,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, layer=ORIGIN, statuses=DENY,
     ),
     Signature(
+        # memory: the package's default message.
         "express-rate-limit", "Express (express-rate-limit)", R,
         "body", r"Too many requests, please try again later\.",
         "express-rate-limit's default answer: the app throttled this client",
@@ -2035,6 +2099,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, layer=ORIGIN, statuses=THROTTLE,
     ),
     Signature(
+        # memory: the default ProblemDetails for 403.
         "aspnet-problem-forbidden", "ASP.NET Core", None,
         "body", r'"title"\s*:\s*"Forbidden"\s*,\s*"status"\s*:\s*403',
         "ASP.NET Core's ProblemDetails for 403: the application itself refused",
@@ -2054,6 +2119,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, layer=ORIGIN, statuses=(400, 403),
     ),
     Signature(
+        # memory: FastAPI's security classes' detail.
         "fastapi-not-authenticated", "FastAPI", K,
         "body", J("detail", "Not authenticated"),
         "FastAPI's security dependency found no credentials in the request",
@@ -2063,6 +2129,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "names).",
     ),
     Signature(
+        # memory: the tutorial's exception (copied by many apps).
         "fastapi-could-not-validate", "FastAPI", A,
         "body", J("detail", "Could not validate credentials"),
         "The FastAPI app could not validate the token (bad signature or expired)",
@@ -2089,6 +2156,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, statuses=DENY,
     ),
     Signature(
+        # memory: the Management API's error body.
         "auth0-insufficient-scope", "Auth0", P,
         "body", J("errorCode", "insufficient_scope"),
         "Auth0's Management API says the token lacks a required scope",
@@ -2110,6 +2178,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=AUTH,
     ),
     Signature(
+        # memory: the rate limit error body.
         "auth0-rate-limit", "Auth0", R,
         "body", J("errorCode", "too_many_requests"),
         "Auth0 says its rate limit was reached",
@@ -2139,6 +2208,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=AUTH,
     ),
     Signature(
+        # memory: the errorSummary text.
         "okta-e0000047", "Okta", R,
         "body", J("errorCode", "E0000047"),
         "Okta E0000047: the API call exceeded a rate limit",
@@ -2148,6 +2218,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.9, statuses=THROTTLE,
     ),
     Signature(
+        # memory: the errorSummary text.
         "okta-e0000005", "Okta", A,
         "body", J("errorCode", "E0000005"),
         "Okta E0000005: the session is invalid",
@@ -2157,6 +2228,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, statuses=AUTH,
     ),
     Signature(
+        # memory: the errorSummary text.
         "okta-e0000015", "Okta", C,
         "body", J("errorCode", "E0000015"),
         "Okta E0000015: the feature this call needs is not enabled for the org",
@@ -2167,6 +2239,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # -- SaaS APIs ----------------------------------------------------------------------------
     Signature(
+        # memory: Stripe's messages.
         "stripe-invalid-key", "Stripe", K,
         "body", r"Invalid API Key provided: [a-z]{2}_",
         "Stripe does not recognise the API key",
@@ -2176,6 +2249,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.9, statuses=AUTH,
     ),
     Signature(
+        # memory: Stripe's messages.
         "stripe-no-key", "Stripe", K,
         "body", r"You did not provide an API key",
         "Stripe found no API key in the request",
@@ -2196,6 +2270,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Enable the permission named in the message on the restricted key.",
     ),
     Signature(
+        # memory: Stripe's messages.
         "stripe-rate-limit", "Stripe", R,
         "body", r"Too many requests hit the API too quickly",
         "Stripe says requests hit the API too quickly",
@@ -2214,6 +2289,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.9, statuses=AUTH,
     ),
     Signature(
+        # memory: the error body.
         "openai-insufficient-quota", "OpenAI", R,
         "body", J("code", "insufficient_quota") + r"|You exceeded your current quota",
         "OpenAI says the account's quota or credit is used up",
@@ -2225,6 +2301,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "help.",
     ),
     Signature(
+        # memory: the error body.
         "openai-rate-limit", "OpenAI", R,
         "body", r"Rate limit reached for [\w.:-]+ in organization",
         "OpenAI says the organisation's rate limit for this model was reached",
@@ -2244,6 +2321,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Call from a supported region (the egress address decides, not the account).",
     ),
     Signature(
+        # memory: the error body.
         "openai-missing-scopes", "OpenAI", P,
         "body", r"You have insufficient permissions for this operation\. Missing scopes",
         "OpenAI says the key or role lacks a scope this endpoint needs",
@@ -2253,6 +2331,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=AUTH,
     ),
     Signature(
+        # memory: the error envelope and type names.
         "anthropic-authentication-error", "Anthropic", K,
         "body", r'"type"\s*:\s*"error"\s*,\s*"error"\s*:\s*\{\s*' + J("type",
                                                                    "authentication_error"),
@@ -2262,6 +2341,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, statuses=AUTH,
     ),
     Signature(
+        # memory: the error envelope and type names.
         "anthropic-permission-error", "Anthropic", P,
         "body", r'"type"\s*:\s*"error"\s*,\s*"error"\s*:\s*\{\s*' + J("type", "permission_error"),
         "Anthropic says the API key lacks permission for this resource",
@@ -2271,6 +2351,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, statuses=DENY,
     ),
     Signature(
+        # memory: the error envelope and type names.
         "anthropic-rate-limit", "Anthropic", R,
         "body", r'"type"\s*:\s*"error"\s*,\s*"error"\s*:\s*\{\s*' + J("type", "rate_limit_error"),
         "Anthropic says the account hit a rate limit",
@@ -2280,6 +2361,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=THROTTLE,
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-missing-scope", "Slack", P,
         "body", slack("missing_scope"),
         "Slack says the token lacks the OAuth scope this method needs",
@@ -2289,6 +2371,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Add the scope in 'needed' to the app and reinstall it to get a new token.",
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-not-authed", "Slack", K,
         "body", slack("not_authed"),
         "Slack found no token in the request",
@@ -2296,6 +2379,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=SLACK,
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-invalid-auth", "Slack", K,
         "body", slack("(?:invalid_auth|account_inactive)"),
         "Slack does not accept the token (invalid, or its user or workspace is deactivated)",
@@ -2303,6 +2387,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.85, statuses=SLACK,
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-token-revoked", "Slack", A,
         "body", slack("(?:token_revoked|token_expired)"),
         "Slack says the token was revoked or has expired",
@@ -2311,6 +2396,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Refresh the token (token rotation) or reinstall the app.",
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-no-permission", "Slack", P,
         "body", slack("no_permission"),
         "Slack says the token may not perform this action in this workspace",
@@ -2318,6 +2404,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.8, statuses=SLACK,
     ),
     Signature(
+        # memory: the Web API error codes.
         "slack-ratelimited", "Slack", R,
         "body", slack("ratelimited"),
         "Slack says this method's rate limit tier was exceeded",
@@ -2347,6 +2434,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Attach the app to a Project in the developer portal and use its keys.",
     ),
     Signature(
+        # memory: the v1.1 error 89.
         "x-invalid-token", "X (Twitter)", A,
         "body", r'Invalid or expired token\.?"\s*,\s*"code"\s*:\s*89\b',
         "X error 89: the access token is invalid or expired",
@@ -2354,6 +2442,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.75, statuses=AUTH,
     ),
     Signature(
+        # memory: Shopify's messages.
         "shopify-invalid-token", "Shopify", K,
         "body", r"\[API\] Invalid API key or access token",
         "Shopify does not accept the API key or access token",
@@ -2372,6 +2461,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Add the scope to the app's configuration and have the merchant approve it.",
     ),
     Signature(
+        # memory: Shopify's messages.
         "shopify-rate-limit", "Shopify", R,
         "body", r"Exceeded \d+ calls per second for api client",
         "Shopify's leaky bucket for this app is full",
@@ -2398,6 +2488,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.7, statuses=AUTH,
     ),
     Signature(
+        # memory: Jira's errorMessages wording.
         "jira-no-permission", "Jira", P,
         "body", r'"errorMessages"\s*:\s*\[\s*"You do not have (?:the )?permission',
         "Jira says the user lacks a project permission for this issue or action",
@@ -2418,6 +2509,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Create a token with the scope in the response (e.g. api or read_api).",
     ),
     Signature(
+        # memory: GitLab's messages.
         "gitlab-account-blocked", "GitLab", C,
         "body", r"Your account has been blocked",
         "GitLab says the user account is blocked by an administrator",
@@ -2426,6 +2518,7 @@ SIGNATURES: tuple[Signature, ...] = (
         fix="Ask a GitLab administrator to unblock the account.",
     ),
     Signature(
+        # memory: GitLab's messages.
         "gitlab-unauthorized", "GitLab", K,
         "body", J("message", "401 Unauthorized"),
         "GitLab does not accept the token (missing, invalid, expired or revoked)",
@@ -2433,6 +2526,7 @@ SIGNATURES: tuple[Signature, ...] = (
         weight=0.5, statuses=(401,),
     ),
     Signature(
+        # memory: Rack::Attack's default throttled body in GitLab.
         "gitlab-retry-later", "GitLab", R,
         "body", r"\ARetry later\s*\Z",
         "GitLab's rate limiter answered 'Retry later'",

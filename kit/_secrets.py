@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
 
 _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
@@ -53,6 +53,9 @@ _VENDOR_PREFIX = re.compile(
 )
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 _SCHEMES = ("bearer", "basic", "token", "digest", "apikey", "api-key", "key", "aws4-hmac-sha256")
+# For URLs urlsplit rejects: query pairs and a user:password@ part, found by pattern.
+_LOOSE_PAIR = re.compile(r"([?&;])([^=&#;?]*)=([^&#;]*)")
+_LOOSE_USERINFO = re.compile(r"^([^:/?#]*://[^/@:?#]*):[^/@?#]*@")
 
 MASK = "[secure]"
 
@@ -105,7 +108,7 @@ def mask_url(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return mask_text(url)
+        return mask_text(_mask_url_loosely(url))
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
@@ -116,9 +119,19 @@ def mask_url(url: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(is_secret_param(k) for k, _ in pairs):
             query = urlencode(
-                [(k, mask(v) if is_secret_param(k) else v) for k, v in pairs], safe="[]…# "
+                [(k, mask(v) if is_secret_param(k) else v) for k, v in pairs], safe="[]… "
             )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _mask_url_loosely(url: str) -> str:
+    """mask_url for a URL that does not parse: a secret left in it would reach error messages."""
+    url = _LOOSE_USERINFO.sub(rf"\1:{MASK}@", url)
+    return _LOOSE_PAIR.sub(
+        lambda m: f"{m[1]}{m[2]}={quote_plus(mask(unquote_plus(m[3])), safe='[]… ')}"
+        if is_secret_param(unquote_plus(m[2])) else m[0],
+        url,
+    )
 
 
 def mask_text(text: str, secrets: Iterable[str] = ()) -> str:

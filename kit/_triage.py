@@ -9,7 +9,6 @@ share of any remaining quota left untouched.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import socket
 import time
@@ -237,6 +236,8 @@ async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = Non
                     replay_unsafe: bool = False,
                     client: httpx.AsyncClient | None = None) -> Diagnosis:
     """The awaitable twin of diagnose(), for notebooks and async code."""
+    import asyncio  # only the async path needs it; keeps `import kit` light
+
     _check(budget, timeout)
     probe = prepare(url, method=method, headers=headers, params=params, content=content,
                     local_address=local_address)

@@ -60,6 +60,15 @@ UNRELATED = {
     "problem-json-404": (
         404, (), '{"type":"about:blank","title":"Not Found","status":404,"detail":"no such order"}'
     ),
+    # Near misses: wording close to a named product's, from an app that is not that product.
+    "spring-bad-credentials-401": (
+        401, (), '{"status":401,"error":"Unauthorized","message":"Bad credentials","path":"/x"}'
+    ),
+    "app-jwt-expired-401": (401, (), '{"error":"JWT is expired"}'),
+    "app-error-code-1006-403": (403, (), '{"error":"Error 1006: account locked by the app"}'),
+    "github-not-found-404": (
+        404, (), '{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}'
+    ),
 }
 # Bodies above that a cause row may legitimately recognise (none today): name -> row ids.
 INTENDED: dict[str, set[str]] = {}

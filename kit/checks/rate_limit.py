@@ -27,7 +27,8 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
     out: list[Signal] = []
     limits = parse_rate_limits(ex.response_headers, now=now)
     tightest = headroom(limits)
-    if tightest is not None and tightest.exhausted and (refused(ex) or ex.status >= 400):
+    if (tightest is not None and tightest.exhausted and tightest.convention != "retry-after"
+            and (refused(ex) or ex.status >= 400)):
         out.append(Signal(CAUSE, 0.85, tightest.describe(now=now), source=IETF,
                           fix=_wait_fix(tightest.reset_after(now)), check="ratelimit-headers"))
     retry = ex.header("retry-after")

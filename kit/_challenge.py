@@ -9,7 +9,8 @@ _TCHARS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"  # RFC 9110 token
 _PARAM = re.compile(
     rf"\s*({_TCHARS})\s*=\s*(\"(?:[^\"\\]|\\.)*\"|{_TCHARS})\s*(,|$)", re.DOTALL
 )
-_SCHEME = re.compile(rf"\s*({_TCHARS})(?:\s+|$|,)")
+_SCHEME = re.compile(rf"\s*({_TCHARS})(\s+|$|,)")
+_CAP = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,9 @@ def parse_www_authenticate(value: str) -> list[Challenge]:
     """All challenges in a header value; unparseable tails are ignored, never raised."""
     challenges: list[Challenge] = []
     pos = 0
-    text = value[:8192]
+    text = value[:_CAP]
+    if len(value) > _CAP and "," in text:
+        text = text[: text.rfind(",")]  # drop the cut-off piece, not a challenge of its own
     while pos < len(text):
         while pos < len(text) and text[pos] in " ,":
             pos += 1
@@ -44,7 +47,8 @@ def parse_www_authenticate(value: str) -> list[Challenge]:
         pos = scheme_match.end()
         params: dict[str, str] = {}
         token68 = None
-        while pos < len(text):
+        # 'Negotiate, NTLM': a comma right after the scheme ends a challenge without params.
+        while pos < len(text) and scheme_match.group(2) != ",":
             param = _PARAM.match(text, pos)
             if not param:
                 bare = re.match(r"\s*([A-Za-z0-9._~+/-]+=*)\s*(,|$)", text[pos:])

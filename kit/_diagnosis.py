@@ -183,7 +183,7 @@ def rank(
             Finding(
                 cause=cause,
                 confidence=confidence,
-                evidence=list(dict.fromkeys(s.evidence for s in positive)),
+                evidence=list(dict.fromkeys(s.evidence for s in _telling(positive))),
                 fixes=fixes,
                 against=list(dict.fromkeys(s.evidence for s in mine if s.weight < 0)),
                 sources=list(dict.fromkeys(s.source for s in positive if s.source)),
@@ -203,6 +203,12 @@ def rank(
         notes=list(dict.fromkeys(notes)),
         requests_sent=requests_sent,
     )
+
+
+def _telling(positive: list[Signal]) -> list[Signal]:
+    """The evidence worth reading: the bare status only when nothing else speaks."""
+    beyond = [s for s in positive if s.check != "status"]
+    return beyond or positive
 
 
 def _layer(signals: Sequence[Signal]) -> LayerGuess | None:

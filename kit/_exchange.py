@@ -112,6 +112,11 @@ class Exchange:
         data["started_at"] = self.started_at.isoformat() if self.started_at else None
         data["request_headers"] = [list(p) for p in self.request_headers]
         data["response_headers"] = [list(p) for p in self.response_headers]
+        for cred in data["credentials"]:  # JWT times as ISO strings, so to_json works
+            info = cred.get("jwt") or {}
+            for key in ("exp", "nbf", "iat"):
+                if isinstance(info.get(key), dt.datetime):
+                    info[key] = info[key].isoformat()
         return data
 
     def to_json(self) -> str:
@@ -181,7 +186,9 @@ class Exchange:
             url=mask_url(str(request.url)),
             request_headers=mask_headers(raw_headers),
             status=response.status_code,
-            response_headers=mask_headers(response.headers.multi_items()),
+            # A Location or echo header can repeat the caller's key: mask known secrets too.
+            response_headers=tuple((k, mask_text(v, secrets))
+                                   for k, v in mask_headers(response.headers.multi_items())),
             body=mask_text(_decode(kept, response), secrets),
             body_size=size,
             body_truncated=truncated,

@@ -45,6 +45,11 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(P, r"read[- ]only|requires? (the )?[\w:.'\"-]+ (scope|permission|role)|"
               r"(admin|owner|write)\w* (rights|access|privileges?|role) (is )?required", 0.45,
            "a specific scope, role or write access is required"),
+    Phrase(P, r"(plan|subscription|tier|licen[cs]e|edition)[^\n]{0,40}(does not|doesn[’']?t|"
+              r"not) (include|allow|support|cover|permit)|upgrade (your|the) (plan|subscription)",
+           0.5, "the account's plan or subscription does not include this"),
+    Phrase(P, r"not authori[sz]ed (for|on) (this|the)|\baccess_denied\b", 0.4,
+           "not authorised for this resource"),
     Phrase(P, r"\brbac\b|access to (this|the) resource (is|has been) (denied|forbidden)", 0.4,
            "an access-control rule on the resource"),
     # api_key
@@ -55,7 +60,9 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(K, r"(missing|no|without( an?)?|requires?( an?)?)[_ -](valid )?api[_ -]?key|"
               r"api[_ -]?key (is )?(missing|required|not (found|provided|valid))|"
               r"key (not found|not provided|is missing)", 0.6, "no (valid) API key in the request"),
-    Phrase(K, r"invalid[_ ]key|invalid[_ ]api[_ ]?key|key[_ ]invalid", 0.55, "invalid key"),
+    Phrase(K, r"invalid[_ ]key\b(?!=)|invalid[_ ]api[_ ]?key|key[_ ]invalid|\b(api[_ -]?)?key\b"
+              r"[^\n]{0,20}?\b(is )?(not valid|invalid|expired|revoked|disabled|not recogni[sz]ed)",
+           0.55, "invalid key"),
     Phrase(K, r"subscription key|api key|apikey|x-api-key", 0.2, "mentions an API key"),
     # ip_allowlist
     Phrase(IP, r"\b(ip|address|addr)\b[^\n]{0,60}?(not (allowed|permitted|authori[sz]ed|in)|"

@@ -46,7 +46,7 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
             weight = LINT_WEIGHTS.get(issue.code, 0.3)
             out.append(Signal(CAUSE, weight, f"the credential in {cred.where}: {issue.message}",
                               fix=_lint_fix(issue.code), check=f"key-lint:{issue.code}"))
-    if not ex.credentials:
+    if not ex.credentials and ex.request_headers:  # (unknown when the headers were not kept)
         weight = 0.4 if ex.status == 401 or ex.header("www-authenticate") else 0.3
         out.append(Signal(CAUSE, weight, "the request carries no credential at all (no "
                           "Authorization, API-key header, key parameter or cookie)",

@@ -88,13 +88,16 @@ def classify(exc: Exception, url: str) -> NetworkError:
     """A network failure in words: what failed and what to try."""
     text = str(exc) or type(exc).__name__
     host = httpx.URL(url).host if url else "the host"
-    lowered = text.lower()
+    # anyio (the async twin) wraps the OS error: 'All connection attempts failed' from
+    # ConnectionRefusedError; read the whole cause chain, not only the outer message.
+    chain = _causes(exc)
+    lowered = " | ".join(str(e) for e in chain).lower()
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError("timeout", f"{type(exc).__name__}: {text}",
                             f"{host} did not answer in time; check the URL and port, a firewall "
                             "that drops packets, or raise timeout=")
-    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered or isinstance(
-        exc.__cause__, ssl.SSLError
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered or any(
+        isinstance(e, ssl.SSLError) for e in chain
     ):
         return NetworkError("tls", text, f"the TLS handshake with {host} failed: an expired, "
                             "self-signed or wrong-host certificate, or an intercepting proxy; "
@@ -103,7 +106,9 @@ def classify(exc: Exception, url: str) -> NetworkError:
                                   "getaddrinfo", "name resolution", "no address associated")):
         return NetworkError("dns", text, f"the name {host} does not resolve; check its spelling "
                             "and your DNS or VPN")
-    if "refused" in lowered or "errno 111" in lowered or "errno 61" in lowered:
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or any(
+        s in lowered for s in ("refused", "errno 111", "errno 61")
+    ):
         return NetworkError("refused", text, f"nothing listens on {host} at that port; check "
                             "the port, and that the service is running")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
@@ -117,6 +122,19 @@ def classify(exc: Exception, url: str) -> NetworkError:
         return NetworkError("bind", text, "the local address to send from is not on this "
                             "machine; pick one of its own addresses")
     return NetworkError("other", f"{type(exc).__name__}: {text}", "see the message above")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """exc, its __cause__/__context__ chain and any grouped exceptions, each once."""
+    found: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or any(e is f for f in found) or len(found) > 20:
+            continue
+        found.append(e)
+        todo += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
+    return found
 
 
 def _request(client: httpx.Client | httpx.AsyncClient, probe: Probe, timeout: float

@@ -138,6 +138,10 @@ def plan(probe: Probe, *, dual_stack: tuple[str, ...] = (), unsafe_ok: bool = Fa
     out: list[Probe] = []
     if replay and has_credentials(probe):
         out += [without_credentials(probe), with_fake_credentials(probe)]
+    if replay:
+        for family in dual_stack:
+            address = "0.0.0.0" if family == "4" else "::"  # noqa: S104 - binds the family only
+            out.append(probe.with_(local_address=address, label=IPV4 if family == "4" else IPV6))
     if replay and not is_browser_like(probe.header("user-agent")):
         out.append(with_browser_ua(probe))
     slash = toggled_slash(path)
@@ -147,10 +151,6 @@ def plan(probe: Probe, *, dual_stack: tuple[str, ...] = (), unsafe_ok: bool = Fa
     if parent:
         out.append(with_path(probe, parent, PARENT_PATH))
     out.append(preflight(probe))
-    if replay:
-        for family in dual_stack:
-            address = "0.0.0.0" if family == "4" else "::"  # noqa: S104 - binds the family only
-            out.append(probe.with_(local_address=address, label=IPV4 if family == "4" else IPV6))
     if path != "/":
         out.append(with_path(probe, "/", ROOT_PATH))
         out.append(with_path(probe, sibling_path(path), SIBLING))

@@ -51,7 +51,8 @@ def test_from_response_keeps_status_headers_and_body() -> None:
     assert json.loads(ex.body) == {"message": "Forbidden"}
     assert ex.body_size == len(b'{"message": "Forbidden"}')
     assert ex.body_truncated is False
-    assert ex.refused and not ex.ok
+    assert ex.refused
+    assert not ex.ok
     assert ex.http_version == "HTTP/1.1"
     assert [k for k, _ in ex.response_headers][:3] == [
         "content-type", "x-ratelimit-remaining", "retry-after"]

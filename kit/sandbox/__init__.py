@@ -19,6 +19,7 @@ from ._model import Scenario
 from ._pages import GENERIC_PAGE
 from ._scenarios import SCENARIO_NAMES
 from ._server import Sandbox, serve
+from ._start import start
 from ._state import Hit
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "TokenBucket",
     "main",
     "serve",
+    "start",
     "table",
 ]

@@ -7,6 +7,7 @@ connection, a DNS failure, a TLS error or a timeout becomes ``Exchange.error``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import ssl
@@ -177,24 +178,38 @@ async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> 
     remaining = max(0.05, deadline - time.monotonic())
     request = _request(client, probe, remaining)
     try:
-        response = await client.send(request, stream=True)
+        # Per-read timeouts cannot stop a server that drips its headers; the deadline can.
+        response = await asyncio.wait_for(client.send(request, stream=True), remaining)
+    except TimeoutError:
+        slow = NetworkError("timeout", f"no complete response within {remaining:.1f} s",
+                            "the server answers too slowly (or drips its headers); check it, "
+                            "or raise timeout=")
+        return Exchange.from_error(request, slow, label=probe.label,
+                                   elapsed=time.perf_counter() - t0, started_at=started_at)
     except (httpx.TransportError, OSError, ValueError) as exc:
         return Exchange.from_error(request, classify(exc, probe.url), label=probe.label,
                                    elapsed=time.perf_counter() - t0, started_at=started_at)
     addresses = peer_addresses(response)
     body = bytearray()
     truncated = False
-    try:
+
+    async def read() -> None:
         async for chunk in response.aiter_raw():
             body.extend(chunk)
-            if len(body) > BODY_CAP or time.monotonic() > deadline:
-                truncated = True
-                break
-    except httpx.TransportError:
+            if len(body) > BODY_CAP:
+                raise _Enough
+
+    try:
+        await asyncio.wait_for(read(), max(0.01, deadline - time.monotonic()))
+    except (_Enough, TimeoutError, httpx.TransportError):
         truncated = True
     finally:
         await response.aclose()
     return _finish(response, probe, bytes(body), truncated, t0, started_at, addresses)
+
+
+class _Enough(Exception):
+    """The body cap was reached: stop reading."""
 
 
 def _finish(response: httpx.Response, probe: Probe, raw: bytes, truncated: bool, t0: float,

@@ -190,15 +190,25 @@ def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
 
     ``timeout`` bounds each request and the whole triage. Network failures come back as a
     Diagnosis that says what failed; only arguments that make no sense raise ValueError.
+    With ``client=`` (an ``httpx.Client`` you own) the probes go through it, in threads.
     """
     _check(budget, timeout)
     probe = prepare(url, method=method, headers=headers, params=params, content=content,
                     local_address=local_address)
+    if client is None:
+        # The async path can enforce the deadline on a server that drips its headers, which
+        # a blocking read cannot; run it on a private loop (works inside Jupyter's loop too).
+        import asyncio
+
+        coro = adiagnose(url, method, headers=headers, params=params, content=content,
+                         budget=budget, timeout=timeout, local_address=local_address,
+                         proxy=proxy, replay_unsafe=replay_unsafe)
+        with ThreadPoolExecutor(max_workers=1) as runner:
+            return runner.submit(asyncio.run, coro).result()
     deadline = time.monotonic() + timeout
     parts = urlsplit(probe.url)
     families = () if local_address else _families(parts.hostname or "", parts.port or 443)
-    own = client is None
-    http = client or make_client(timeout=timeout, proxy=proxy, local_address=local_address)
+    http = client
     family_clients: dict[str, httpx.Client] = {}
     gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,
                  families=families)
@@ -225,8 +235,6 @@ def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
     finally:
         for extra in family_clients.values():
             extra.close()
-        if own:
-            http.close()
 
 
 async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,

@@ -75,7 +75,12 @@ def dual_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def test_ipv6_egress_against_an_ipv4_allowlist(dual_stack):
     """Refused over IPv6, admitted over IPv4: the family probe names the allowlist."""
-    d = kit.diagnose(dual_stack, headers={"X-API-Key": "abcdefghijklmnop1234"})
+    # A caller-owned sync client: its connections resolve through the patched socket module
+    # (the async path resolves through anyio, which the mock does not reach).
+    with kit.make_client(timeout=5.0) as client:
+        d = kit.diagnose(dual_stack, headers={"X-API-Key": "abcdefghijklmnop1234"},
+                         client=client)
+    assert d.baseline.remote_address is not None, d.to_text()
     assert d.baseline.remote_address.startswith("[::1]")
     labels = {e.label: e.status for e in d.exchanges}
     assert labels.get("IPv4 only") == 200

@@ -145,3 +145,49 @@ def test_budget_out_of_range_is_refused(budget):
     """The budget is a small positive integer; anything else is a clear ValueError."""
     with pytest.raises(ValueError, match="budget"):
         kit.diagnose("http://127.0.0.1:9/x", budget=budget)
+
+
+def test_a_server_dripping_its_headers_cannot_hang_the_triage():
+    """One byte of the status line every 0.2 s: diagnose still returns within its timeout."""
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            for byte in b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n":
+                if stop.wait(0.2):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.2)
+        port = listener.getsockname()[1]
+        workers: list[threading.Thread] = []
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                worker = threading.Thread(target=drip, args=(conn,), daemon=True)
+                worker.start()
+                workers.append(worker)
+
+        acceptor = threading.Thread(target=accept, daemon=True)
+        acceptor.start()
+        started = time.monotonic()
+        d = kit.diagnose(f"http://127.0.0.1:{port}/x", timeout=1.0)
+        took = time.monotonic() - started
+        stop.set()
+        acceptor.join()
+        for worker in workers:
+            worker.join()
+    assert took < 2.5
+    assert d.baseline is not None
+    assert d.baseline.error is not None
+    assert d.baseline.error.kind == "timeout"

@@ -125,6 +125,9 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             variants[REPEAT] = again
     evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
     signals = checks.single(baseline, now=now) + checks.differential(evidence)
+    final = variants.get(REDIRECT)
+    if final is not None and checks.refused(final):
+        signals += checks.single(final, now=now)  # what the final answer says, too
     diagnosis = rank(signals, [baseline, *variants.values()], notes=notes + _notes(baseline),
                      requests_sent=spent)
     if diagnosis.top is not None and diagnosis.top.thin:
@@ -159,9 +162,8 @@ def _other_family(baseline: Exchange, families: tuple[str, ...]) -> tuple[str, .
 
 
 def _quota_words(baseline: Exchange, now: dt.datetime) -> str | None:
-    words = [s for s in checks.single(baseline, now=now)
-             if (s.cause is Cause.RATE_LIMIT and s.check in ("keywords", "catalogue"))
-             or (s.cause is Cause.RATE_LIMIT and s.check.startswith("catalogue:"))]
+    words = [s for s in checks.single(baseline, now=now) if s.cause is Cause.RATE_LIMIT
+             and (s.check == "keywords" or s.check.startswith("catalogue:"))]
     if combine(s.weight for s in words) >= 0.6:
         return "the response says a rate limit or quota is exceeded"
     return None

@@ -21,6 +21,7 @@ from .._variants import (
     ROOT_PATH,
     SIBLING,
     SLASH_TOGGLED,
+    same_origin,
 )
 from ._evidence import Evidence, let_through, refused, same_answer, status_of, succeeded
 
@@ -70,8 +71,9 @@ def differential(ev: Evidence) -> list[Signal]:
                           check="differential"))
     out += _unknown_route(ev)
     redirect = ev.get(REDIRECT)
-    if redirect is not None and refused(redirect) and base.credentials and redirect.history:
-        hop = redirect.history[0]
+    hop = redirect.history[0] if redirect is not None and redirect.history else None
+    if (redirect is not None and hop is not None and refused(redirect) and base.credentials
+            and not same_origin(hop.url, hop.location)):
         out.append(Signal(CAUSE, 0.75, f"the URL redirects ({hop.status}) to another origin "
                           f"({hop.location}); clients drop the credential there, and that "
                           f"origin answers {status_of(redirect)} without it",

@@ -39,9 +39,14 @@ PHRASES: tuple[Phrase, ...] = (
               r"write|view|modify|delete|create)", 0.55, "not authorised to perform an action"),
     Phrase(P, r"permission[_ ]denied|missing (required )?(scope|permission|role|privilege)s?",
            0.5, "permission denied or a missing scope/role"),
-    Phrase(P, r"(do(es)?n[’']?t|do(es)? not|lacks?) (have )?(the )?(required |necessary |"
-              r"sufficient )?(permission|access|role|scope|right|privilege)", 0.5,
+    Phrase(P, r"(do(es)?n[’']?t|do(es)? not|lacks?) (have|contain|include)? ?[\w '\".:-]{0,30}?"
+              r"(permission|access|role|scope|right|privilege)", 0.5,
            "the identity lacks a permission"),
+    Phrase(P, r"\bcannot (get|list|watch|create|update|patch|delete|access|read|write|perform|"
+              r"view|use)\b|is unauthori[sz]ed for (user|role|principal)|permissions? error|"
+              r"scopes? (does|do) not match", 0.5, "the identity may not perform this action"),
+    Phrase(P, r"(premium|pro|paid|enterprise|business) (plan |subscription |account |tier )?"
+              r"(is )?required", 0.4, "a higher plan is required"),
     Phrase(P, r"read[- ]only|requires? (the )?[\w:.'\"-]+ (scope|permission|role)|"
               r"(admin|owner|write)\w* (rights|access|privileges?|role) (is )?required", 0.45,
            "a specific scope, role or write access is required"),
@@ -90,14 +95,15 @@ PHRASES: tuple[Phrase, ...] = (
               r"(expired|not yet valid|invalid|malformed|revoked|mismatch)|expired[_ ](token|"
               r"credential|session)", 0.55, "the token or credential failed verification"),
     Phrase(A, r"invalid[_ ]token|invalid[_ ]grant|token[_ ]expired|unauthenticated|"
-              r"authentication (failed|required|credentials were not provided)|not authenticated|"
+              r"authentication (failed|required|error|credentials were not provided)|not authenticated|"
               r"bad credentials|invalid credentials", 0.5, "authentication failed"),
     Phrase(A, r"signature (does not match|mismatch|is invalid|invalid|expired)|"
               r"(request )?time (too )?skew|clock skew|audience|issuer|\bnbf\b|not before", 0.5,
            "a signature, audience, issuer or clock problem"),
     # security_policy
     Phrase(S, r"\bwaf\b|firewall|security (rule|polic(y|ies)|check|service)|"
-              r"(blocked|rejected|denied) (by|for) (security|policy)", 0.6,
+              r"(blocked|rejected|denied|forbidden) (by|for) [\w -]{0,20}?(security|polic(y|ies)"
+              r"|firewall)", 0.6,
            "a firewall or security rule"),
     Phrase(S, r"request (was |has been )?(blocked|rejected)|you have been blocked|"
               r"access (was )?blocked", 0.45, "the request was blocked"),

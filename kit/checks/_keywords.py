@@ -95,8 +95,9 @@ PHRASES: tuple[Phrase, ...] = (
               r"(expired|not yet valid|invalid|malformed|revoked|mismatch)|expired[_ ](token|"
               r"credential|session)", 0.55, "the token or credential failed verification"),
     Phrase(A, r"invalid[_ ]token|invalid[_ ]grant|token[_ ]expired|unauthenticated|"
-              r"authentication (failed|required|error|credentials were not provided)|not authenticated|"
-              r"bad credentials|invalid credentials", 0.5, "authentication failed"),
+              r"authentication (failed|required|error|credentials were not provided)|"
+              r"not authenticated|bad credentials|invalid credentials", 0.5,
+           "authentication failed"),
     Phrase(A, r"signature (does not match|mismatch|is invalid|invalid|expired)|"
               r"(request )?time (too )?skew|clock skew|audience|issuer|\bnbf\b|not before", 0.5,
            "a signature, audience, issuer or clock problem"),

@@ -15,11 +15,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below load on first use; these imports are for type checkers
+    from ._access import AccessMatrix, Cell, ScopeDiff, access_matrix, required_scopes, scope_diff
     from ._causes import CAUSES, Cause, CauseInfo
     from ._challenge import Challenge, parse_www_authenticate
+    from ._clock import ClockSkew, clock_skew, jwt_claims
+    from ._compare import compare_user_agents
     from ._diagnosis import Diagnosis, Finding, Layer, LayerGuess, Signal
     from ._exchange import Exchange, Hop, NetworkError
     from ._explain import explain
+    from ._forms import AUTH_KINDS, build_request, secret_from_env
+    from ._history import History, Store, open_history
     from ._hooks import (
         ForbiddenError,
         adiagnosis_hook,
@@ -27,11 +32,26 @@ if TYPE_CHECKING:  # the names below load on first use; these imports are for ty
         diagnosis_hook,
         raise_for_refusal,
     )
+    from ._keycheck import KeyAge, Placement, key_age, key_locations
+    from ._logs import Log, Skipped, load_log
+    from ._monitor import RateLimitMonitor, Sample, pacing_advice
     from ._probe import Probe, make_async_client, make_client
     from ._ratelimit import RateLimit, parse_rate_limits, parse_retry_after
+    from ._record import record, recording_hooks
+    from ._samples import Incident, sample_log
     from ._secrets import mask, mask_headers, mask_url
+    from ._spikes import Spike, SpikeReport, cause_mix, explain_spikes, spikes
+    from ._timeline import (
+        Forecast,
+        HeadroomPoint,
+        error_rates,
+        exhaustion_forecast,
+        headroom_series,
+        resets,
+    )
     from ._tokens import Credential, JwtInfo, KeyIssue, inspect_jwt, lint_key
     from ._triage import adiagnose, diagnose
+    from ._windows import WindowRow, parse_window
 
 __version__ = "0.1.0"
 
@@ -73,6 +93,49 @@ _EXPORTS: dict[str, str] = {
     "lint_key": "._tokens",
     "adiagnose": "._triage",
     "diagnose": "._triage",
+    "AccessMatrix": "._access",
+    "Cell": "._access",
+    "ScopeDiff": "._access",
+    "access_matrix": "._access",
+    "required_scopes": "._access",
+    "scope_diff": "._access",
+    "ClockSkew": "._clock",
+    "clock_skew": "._clock",
+    "jwt_claims": "._clock",
+    "compare_user_agents": "._compare",
+    "AUTH_KINDS": "._forms",
+    "build_request": "._forms",
+    "secret_from_env": "._forms",
+    "KeyAge": "._keycheck",
+    "Placement": "._keycheck",
+    "key_age": "._keycheck",
+    "key_locations": "._keycheck",
+    "Log": "._logs",
+    "Skipped": "._logs",
+    "load_log": "._logs",
+    "Incident": "._samples",
+    "sample_log": "._samples",
+    "RateLimitMonitor": "._monitor",
+    "Sample": "._monitor",
+    "pacing_advice": "._monitor",
+    "History": "._history",
+    "Store": "._history",
+    "open_history": "._history",
+    "record": "._record",
+    "recording_hooks": "._record",
+    "Spike": "._spikes",
+    "SpikeReport": "._spikes",
+    "cause_mix": "._spikes",
+    "explain_spikes": "._spikes",
+    "spikes": "._spikes",
+    "Forecast": "._timeline",
+    "HeadroomPoint": "._timeline",
+    "error_rates": "._timeline",
+    "exhaustion_forecast": "._timeline",
+    "headroom_series": "._timeline",
+    "resets": "._timeline",
+    "WindowRow": "._windows",
+    "parse_window": "._windows",
 }
 
 
@@ -89,40 +152,83 @@ def __dir__() -> list[str]:
     return sorted(set(__all__) | {"checks", "plots", "sandbox", "widgets"})
 
 __all__ = [
+    "AUTH_KINDS",
     "CAUSES",
+    "AccessMatrix",
     "Cause",
     "CauseInfo",
+    "Cell",
     "Challenge",
+    "ClockSkew",
     "Credential",
     "Diagnosis",
     "Exchange",
     "Finding",
     "ForbiddenError",
+    "Forecast",
+    "HeadroomPoint",
+    "History",
     "Hop",
+    "Incident",
     "JwtInfo",
+    "KeyAge",
     "KeyIssue",
     "Layer",
     "LayerGuess",
+    "Log",
     "NetworkError",
+    "Placement",
     "Probe",
     "RateLimit",
+    "RateLimitMonitor",
+    "Sample",
+    "ScopeDiff",
     "Signal",
+    "Skipped",
+    "Spike",
+    "SpikeReport",
+    "Store",
+    "WindowRow",
     "__version__",
+    "access_matrix",
     "adiagnose",
     "adiagnosis_hook",
     "araise_for_refusal",
+    "build_request",
+    "cause_mix",
+    "clock_skew",
+    "compare_user_agents",
     "diagnose",
     "diagnosis_hook",
+    "error_rates",
+    "exhaustion_forecast",
     "explain",
+    "explain_spikes",
+    "headroom_series",
     "inspect_jwt",
+    "jwt_claims",
+    "key_age",
+    "key_locations",
     "lint_key",
+    "load_log",
     "make_async_client",
     "make_client",
     "mask",
     "mask_headers",
     "mask_url",
+    "open_history",
+    "pacing_advice",
     "parse_rate_limits",
     "parse_retry_after",
+    "parse_window",
     "parse_www_authenticate",
     "raise_for_refusal",
+    "record",
+    "recording_hooks",
+    "required_scopes",
+    "resets",
+    "sample_log",
+    "scope_diff",
+    "secret_from_env",
+    "spikes",
 ]

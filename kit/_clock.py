@@ -125,7 +125,7 @@ def _value(key: str, value: Any, now: dt.datetime) -> str:
 def _span(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
+    if seconds < 3570:  # 59.5 min: anything longer reads better as hours
         return f"{seconds / 60:.0f} min"
     if seconds < 48 * 3600:
         return f"{seconds / 3600:.1f} h".replace(".0 h", " h")

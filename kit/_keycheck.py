@@ -66,11 +66,10 @@ def key_locations(url: str, key: str, *, budget: int = 6, timeout: float = 10.0,
     found: list[Placement] = []
     try:
         for where, location, name, prefix in PLACES[:max(budget, 0)]:
-            target, extra = url, ()
+            target = url
+            extra: tuple[tuple[str, str], ...] = ((name, prefix + key),)
             if location == "query":
-                target = str(httpx.URL(url).copy_add_param(name, key))
-            else:
-                extra = ((name, prefix + key),)
+                target, extra = str(httpx.URL(url).copy_add_param(name, key)), ()
             probe = Probe("GET", target, base + extra, label=f"key in {where}")
             exchange = send(probe, client=http, deadline=time.monotonic() + timeout)
             error = exchange.error.message if exchange.error else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -17,11 +18,14 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 from kit._secrets import mask, mask_text
 
 T = TypeVar("T")
-WIDE = w.Layout(width="95%")
-"""Layout for URL fields and text areas."""
 STYLE = {"description_width": "8em"}
 """One label width for every form row, so the fields line up."""
 _RED = "color:#b00020;border-left:4px solid #b00020;padding:2px 8px;margin:4px 0"
+
+
+def wide(height: str | None = None) -> Any:
+    """A fresh Layout for URL fields and text areas (a Layout is a widget: never shared)."""
+    return w.Layout(width="95%", height=height)
 
 
 def error_html(problem: str, todo: str) -> str:
@@ -145,8 +149,6 @@ class SecretField:
 
     def known(self) -> list[str]:
         """Every value this field may send (typed, and the env var's), for masking messages."""
-        import os
-
         name = str(self.env.value).strip()
         return [s for s in (self._secret, os.environ.get(name, "") if name else "") if s]
 

@@ -1,0 +1,244 @@
+"""Charts of the kit's results as matplotlib Figures (loaded on demand; never pyplot state).
+
+Every function takes ``ax=`` (or makes its own ``Figure``) and returns the ``Axes``; colours
+are the Okabe-Ito palette, which stays distinct under the common colour-vision deficiencies;
+time axes are UTC. ``to_png`` / ``to_svg`` render a Figure or Axes without any GUI backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ._access import VERDICTS, AccessMatrix
+from ._clock import relative
+from ._diagnosis import Diagnosis
+from ._exchange import Exchange
+from ._monitor import Sample, exhaustion_forecast
+from ._ratelimit import _human
+from ._tokens import JwtInfo
+
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
+VERDICT_COLOURS = {"allowed": OKABE_ITO["green"], "forbidden": OKABE_ITO["vermillion"],
+                   "unauthenticated": OKABE_ITO["orange"], "rate_limited": OKABE_ITO["purple"],
+                   "not_found": OKABE_ITO["sky"], "other": OKABE_ITO["yellow"],
+                   "error": OKABE_ITO["grey"], "skipped": "#F2F2F2"}
+OUTCOME_COLOURS = {"allowed": OKABE_ITO["green"], "refused": OKABE_ITO["vermillion"],
+                   "other status": OKABE_ITO["sky"], "error": OKABE_ITO["grey"]}
+_num = cast("Callable[[dt.datetime], float]", mdates.date2num)  # matplotlib.dates is untyped
+
+
+def _utc_axis(ax: Axes) -> None:
+    """Date ticks on the x axis, read in UTC (the numbers are matplotlib date numbers)."""
+    locator: Any = mdates.AutoDateLocator
+    formatter: Any = mdates.DateFormatter
+    ax.xaxis.set_major_locator(locator(tz=dt.UTC))
+    ax.xaxis.set_major_formatter(formatter("%H:%M:%S", tz=dt.UTC))
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    return ax if ax is not None else Figure(figsize=size, layout="constrained").add_subplot()
+
+
+def outcome(exchange: Exchange) -> str:
+    """allowed (2xx/3xx), refused (401/403/407/429/451), error (no response), other status."""
+    if exchange.status is None:
+        return "error"
+    if exchange.status < 400:
+        return "allowed"
+    return "refused" if exchange.status in (401, 403, 407, 429, 451) else "other status"
+
+
+def probe_matrix(diagnosis: Diagnosis, ax: Axes | None = None) -> Axes:
+    """One bar per exchange (its label), length = response time, colour = outcome."""
+    exchanges = diagnosis.exchanges
+    ax = _axes(ax, (7.0, 1.2 + 0.45 * max(len(exchanges), 1)))
+    times = [(e.elapsed or 0.0) * 1000 for e in exchanges]
+    floor = max(times, default=0.0) * 0.01 or 1.0  # a zero-time bar still shows its colour
+    kinds = [outcome(e) for e in exchanges]
+    rows = range(len(exchanges))
+    ax.barh(list(rows), [max(t, floor) for t in times],
+            color=[OUTCOME_COLOURS[k] for k in kinds], edgecolor="black", linewidth=0.5)
+    for y, (e, t) in enumerate(zip(exchanges, times, strict=True)):
+        text = str(e.status) if e.status is not None else (e.error.kind if e.error else "error")
+        ax.annotate(text, (max(t, floor), y), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9)
+    ax.set_yticks(list(rows), [e.label for e in exchanges])
+    ax.invert_yaxis()
+    ax.set_xlabel("response time (ms)")
+    ax.set_ylabel("probe")
+    ax.margins(x=0.15)
+    cause = diagnosis.cause.value if diagnosis.cause else "no cause found"
+    ax.set_title(f"Probes sent: {len(exchanges)} (most likely: {cause})")
+    _legend(ax, {k: OUTCOME_COLOURS[k] for k in OUTCOME_COLOURS if k in kinds}, "outcome")
+    return ax
+
+
+def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
+    """Credentials (rows) x endpoints (columns); colour = verdict, text = status."""
+    rows, cols = len(matrix.labels), len(matrix.endpoints)
+    ax = _axes(ax, (2.0 + 1.8 * cols + 1.8, 1.4 + 0.6 * rows))
+    codes = [[VERDICTS.index(c.verdict) for c in row] for row in matrix.cells]
+    cmap = ListedColormap([VERDICT_COLOURS[v] for v in VERDICTS])
+    norm = BoundaryNorm([i - 0.5 for i in range(len(VERDICTS) + 1)], len(VERDICTS))
+    ax.imshow(codes, cmap=cmap, norm=norm, aspect="auto")
+    for i, row in enumerate(matrix.cells):
+        for j, cell in enumerate(row):
+            text = str(cell.status) if cell.status is not None else {
+                "skipped": "skipped", "error": "no answer"}.get(cell.verdict, cell.verdict)
+            ax.text(j, i, text, ha="center", va="center", fontsize=10,
+                    color=_ink(VERDICT_COLOURS[cell.verdict]))
+    ax.set_xticks(range(cols), _short(matrix.endpoints), rotation=15, ha="right")
+    ax.set_yticks(range(rows), list(matrix.labels))
+    ax.set_xlabel("endpoint")
+    ax.set_ylabel("credential")
+    title = f"Access matrix: {matrix.sent} requests"
+    ax.set_title(title + (f", {matrix.skipped} cells skipped" if matrix.skipped else ""))
+    seen = {c.verdict for row in matrix.cells for c in row}
+    _legend(ax, {v: VERDICT_COLOURS[v] for v in VERDICTS if v in seen}, "verdict",
+            outside=True)
+    return ax
+
+
+def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
+    """Requests remaining (and the limit) over UTC time, the next reset, and the forecast."""
+    ax = _axes(ax, (8.0, 4.0))
+    ax.set_xlabel("time (UTC)")
+    ax.set_ylabel("requests remaining")
+    counted = [s for s in samples if s.remaining is not None]
+    if not counted:
+        ax.set_title("Rate-limit headroom: no counts yet")
+        ax.text(0.5, 0.5, "no samples with rate-limit headers yet", ha="center", va="center",
+                transform=ax.transAxes)
+        return ax
+    times = [_num(s.at) for s in counted]
+    ax.step(times, [float(s.remaining or 0) for s in counted], where="post", marker="o",
+            markersize=3, color=OKABE_ITO["blue"], label="remaining")
+    limits = [s.limit for s in counted]
+    if any(v is not None for v in limits):
+        ax.step(times, [float("nan") if v is None else float(v) for v in limits], where="post",
+                linestyle="--", color=OKABE_ITO["grey"], label="limit")
+    refused = [s for s in counted if s.status in (403, 429)]
+    if refused:
+        ax.scatter([_num(s.at) for s in refused], [float(s.remaining or 0) for s in refused],
+                   marker="x", s=50,
+                   color=OKABE_ITO["vermillion"], label="refused (403/429)", zorder=3)
+    last = counted[-1]
+    if last.reset is not None:
+        ax.axvline(_num(last.reset), color=OKABE_ITO["green"], linestyle=":",
+                   label=f"next reset {last.reset:%H:%M:%S} UTC")
+    forecast = exhaustion_forecast(counted)
+    if forecast is not None and forecast > dt.timedelta(0):
+        ax.plot([_num(last.at), _num(last.at + forecast)], [float(last.remaining or 0), 0.0],
+                linestyle="-.",
+                color=OKABE_ITO["orange"], label=f"forecast: spent in {_human(forecast)}")
+    _utc_axis(ax)
+    ax.set_ylim(bottom=0)
+    left = f"{last.remaining} of {last.limit}" if last.limit is not None else str(last.remaining)
+    ax.set_title(f"Rate-limit headroom: {left} left ({len(counted)} samples)")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | None = None,
+                 ax: Axes | None = None) -> Axes:
+    """iat, nbf and exp on a UTC time line, the validity span, and both clocks."""
+    ax = _axes(ax, (8.0, 2.8))
+    ax.set_yticks([])
+    ax.set_xlabel("time (UTC)")
+    if info.error is not None:
+        ax.set_title("JWT could not be read")
+        ax.text(0.5, 0.5, info.error, ha="center", va="center", wrap=True,
+                transform=ax.transAxes)
+        return ax
+    marks = {k: v for k, v in (("iat", info.iat), ("nbf", info.nbf), ("exp", info.exp))
+             if v is not None}
+    start, end = info.nbf or info.iat, info.exp
+    if start is not None and end is not None and end > start:
+        ax.barh(0, _num(end) - _num(start), left=_num(start),
+                height=0.3, color=OKABE_ITO["green"], alpha=0.35, label="valid span")
+    for name, when in marks.items():
+        ax.plot([_num(when)], [0.0], marker="|", markersize=22, color="black")
+        ax.annotate(f"{name}\n{when:%H:%M:%S}", (_num(when), 0), xytext=(0, 14),
+                    textcoords="offset points", ha="center", fontsize=8)
+    ax.axvline(_num(now), color=OKABE_ITO["blue"], label=f"your clock {now:%H:%M:%S}")
+    if server_now is not None:
+        offset = (server_now - now).total_seconds()
+        ax.axvline(_num(server_now), color=OKABE_ITO["vermillion"], linestyle="--",
+                   label=f"server clock ({offset:+.0f} s)")
+    points = [*marks.values(), now, *([server_now] if server_now else [])]
+    lo, hi = min(points), max(points)
+    pad = max((hi - lo) * 0.1, dt.timedelta(minutes=1))
+    ax.set_xlim(_num(lo - pad), _num(hi + pad))
+    ax.set_ylim(-1, 1)
+    _utc_axis(ax)
+    ax.set_title("JWT validity: " + _token_state(info, now, "your clock") + (
+        "; " + _token_state(info, server_now, "the server's clock") if server_now else ""))
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def _token_state(info: JwtInfo, now: dt.datetime, whose: str) -> str:
+    if info.nbf is not None and now < info.nbf:
+        return f"not valid yet by {whose} (nbf {relative(info.nbf, now)})"
+    if info.exp is not None and now >= info.exp:
+        return f"expired by {whose} ({relative(info.exp, now)})"
+    if info.exp is not None:
+        return f"valid by {whose}, expires {relative(info.exp, now)}"
+    return f"valid by {whose}, no expiry"
+
+
+def to_png(fig_or_ax: Figure | Axes, *, dpi: int = 100) -> bytes:
+    """The figure (of an Axes, or itself) as PNG bytes."""
+    buffer = io.BytesIO()
+    _figure(fig_or_ax).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def to_svg(fig_or_ax: Figure | Axes) -> str:
+    """The figure (of an Axes, or itself) as an SVG document."""
+    buffer = io.StringIO()
+    _figure(fig_or_ax).savefig(buffer, format="svg")
+    return buffer.getvalue()
+
+
+def _figure(fig_or_ax: Figure | Axes) -> Figure:
+    if isinstance(fig_or_ax, Figure):
+        return fig_or_ax
+    figure = fig_or_ax.get_figure(root=True)
+    if not isinstance(figure, Figure):
+        raise ValueError("the Axes is not attached to a Figure")
+    return figure
+
+
+def _legend(ax: Axes, colours: dict[str, str], title: str, *, outside: bool = False) -> None:
+    handles = [Patch(facecolor=c, edgecolor="black", linewidth=0.5, label=k.replace("_", " "))
+               for k, c in colours.items()]
+    if outside:
+        ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.01, 1),
+                  fontsize=8)
+    else:
+        ax.legend(handles=handles, title=title, loc="lower right", fontsize=8)
+
+
+def _ink(colour: str) -> str:
+    r, g, b = to_rgb(colour)
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def _short(urls: Sequence[str]) -> list[str]:
+    """Paths when every URL shares one host, else host + path."""
+    parts = [urlsplit(u) for u in urls]
+    same = len({p.netloc for p in parts}) <= 1
+    return [(p.path or "/") + (f"?{p.query}" if p.query else "") if same
+            else p.netloc + (p.path or "/") for p in parts]

@@ -1,0 +1,47 @@
+"""Notebook panels (ipywidgets), one small class per question; imported on demand only.
+
+    import kit, kit.widgets
+    api = kit.sandbox.start()
+    panel = kit.widgets.TriagePanel(api)
+    panel            # displays the form
+    panel.run()      # what the button does: returns a kit.Diagnosis
+
+Every panel composes widgets into ``panel.root`` (a VBox), renders its output into
+``HTML.value`` / ``Image.value`` (so a headless run shows it), catches errors at this UI
+boundary as a short red message, and keeps secrets out of widget state: a Password box's value
+moves into the panel's memory and the box is cleared.
+"""
+
+from __future__ import annotations
+
+from ._access import AccessMatrixPanel, AccessReport
+from ._allowlist import AllowlistPanel, AllowlistReport
+from ._base import Feedback, SecretField
+from ._gateway import GatewayPanel
+from ._jwt import JwtPanel, JwtReport
+from ._keys import KeyPanel, KeyReport
+from ._ratelimit import RateLimitPanel, RateLimitReport
+from ._request import RequestForm, ScenarioPicker
+from ._security import SecurityPanel, SecurityReport
+from ._triage import TriagePanel
+
+__all__ = [
+    "AccessMatrixPanel",
+    "AccessReport",
+    "AllowlistPanel",
+    "AllowlistReport",
+    "Feedback",
+    "GatewayPanel",
+    "JwtPanel",
+    "JwtReport",
+    "KeyPanel",
+    "KeyReport",
+    "RateLimitPanel",
+    "RateLimitReport",
+    "RequestForm",
+    "ScenarioPicker",
+    "SecretField",
+    "SecurityPanel",
+    "SecurityReport",
+    "TriagePanel",
+]

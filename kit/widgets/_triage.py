@@ -1,0 +1,90 @@
+"""TriagePanel: the request form, a Diagnose button and the report; kit.diagnose does the work."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
+
+from ._base import STYLE, Feedback, Panel, button, image, png, wide
+from ._request import RequestForm
+
+if TYPE_CHECKING:
+    from kit._diagnosis import Diagnosis
+    from kit.sandbox import Sandbox
+
+FORM_TODO = "fix that field of the form and press Diagnose again"
+
+
+class TriagePanel(Panel):
+    """A form, a button and a report; the thinking happens in ``kit.diagnose()``.
+
+    ``panel.run()`` does what the Diagnose button does and returns the ``kit.Diagnosis``
+    (also kept in ``panel.diagnosis``), or None after showing a red message.
+    """
+
+    def __init__(self, sandbox: Sandbox | None = None, url: str = "", *,
+                 scenario: str | None = None) -> None:
+        self.form = RequestForm(sandbox, url=url, scenario=scenario)
+        self.budget = w.IntSlider(value=8, min=1, max=16, description="Budget", style=STYLE,
+                                  tooltip="the most requests the diagnosis may send")
+        self.button = button("Diagnose")
+        self.feedback = Feedback(self._secrets)
+        self.result = w.HTML("")
+        self.matrix = image()
+        self._markdown = ""
+        self.report = w.Textarea(value="", description="Markdown", style=STYLE,
+                                 placeholder="the report to paste into a ticket appears here",
+                                 layout=wide("14em"))
+        self.report.observe(self._keep_report, names="value")
+        self.diagnosis: Diagnosis | None = None
+        self.button.on_click(lambda _button: self.run())
+        self.root = w.VBox([self.form.box, self.budget, self.button, self.feedback.box,
+                            self.result, self.matrix, self.report])
+
+    def _secrets(self) -> list[str]:
+        return self.form.secrets()
+
+    def _keep_report(self, change: dict[str, Any]) -> None:
+        """Read-only but still selectable: an edit is undone, so copying always works."""
+        if change["new"] != self._markdown:
+            self.report.value = self._markdown
+
+    def request(self) -> dict[str, Any] | None:
+        """The form as ``kit.diagnose`` keyword arguments, or None after a red message."""
+        return self.feedback.attempt(self.form.kwargs, what="The request form has a problem",
+                                     todo=FORM_TODO)
+
+    def run(self) -> Diagnosis | None:
+        """Diagnose the form's request (what the button does); None if it could not."""
+        from kit._triage import diagnose
+
+        self.feedback.clear()
+        self.diagnosis = None
+        self._render(None)
+        kwargs = self.request()
+        if kwargs is None:
+            return None
+        budget = int(self.budget.value)
+        with self.feedback.busy(f"Probing… (up to {budget} requests)", self.button):
+            diagnosis = self.feedback.attempt(
+                lambda: diagnose(**kwargs, budget=budget), what="Could not diagnose",
+                todo="check the URL (http:// or https://, a host and a path) and try again")
+        if diagnosis is None:
+            return None
+        self.diagnosis = diagnosis
+        self._render(diagnosis)
+        return diagnosis
+
+    def _render(self, diagnosis: Diagnosis | None) -> None:
+        """Show a diagnosis (or nothing): HTML report, probe matrix, Markdown for a ticket."""
+        self.result.value = diagnosis.to_html() if diagnosis else ""
+        self._markdown = diagnosis.to_markdown() if diagnosis else ""
+        self.report.value = self._markdown
+        self.matrix.value = b""
+        if diagnosis is not None and diagnosis.exchanges:
+            from kit.plots import probe_matrix
+
+            self.matrix.value = self.feedback.attempt(
+                lambda: png(probe_matrix(diagnosis)), what="Could not draw the probe matrix",
+                todo="the report above is complete without it") or b""

@@ -17,7 +17,7 @@ import kit
 
 
 class _Handler(BaseHTTPRequestHandler):
-
+    def do_GET(self) -> None:
         status = 200 if self.server.address_family == socket.AF_INET else 403
         body = b'{"ok": true}' if status == 200 else b"Forbidden"
         self.send_response(status)

@@ -18,7 +18,7 @@ import httpx
 import jwt
 
 from ._probe import Probe, make_client, send
-from ._ratelimit import parse_http_date
+from ._ratelimit import human_span, parse_http_date
 from ._secrets import mask_text
 
 TIME_CLAIMS: Final = frozenset({"exp", "nbf", "iat", "auth_time", "updated_at"})
@@ -44,7 +44,8 @@ class ClockSkew:
         if abs(self.offset) <= NOTICEABLE:
             return f"the server's clock agrees with this machine's (within {abs(seconds):.0f} s)"
         side = "ahead of" if seconds > 0 else "behind"
-        return (f"the server's clock runs {_span(abs(seconds))} {side} this machine's: tokens "
+        span = human_span(dt.timedelta(seconds=abs(seconds)))
+        return (f"the server's clock runs {span} {side} this machine's: tokens "
                 "may look expired or not yet valid there; sync clocks with NTP")
 
 
@@ -105,7 +106,8 @@ def relative(moment: dt.datetime, now: dt.datetime) -> str:
     seconds = (_utc(moment) - _utc(now)).total_seconds()
     if abs(seconds) < 1:
         return "now"
-    return f"in {_span(seconds)}" if seconds > 0 else f"{_span(-seconds)} ago"
+    span = human_span(dt.timedelta(seconds=abs(seconds)))
+    return f"in {span}" if seconds > 0 else f"{span} ago"
 
 
 def _value(key: str, value: Any, now: dt.datetime) -> str:
@@ -122,14 +124,6 @@ def _value(key: str, value: Any, now: dt.datetime) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _span(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 3570:  # 59.5 min: anything longer reads better as hours
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
-    return f"{seconds / 86400:.0f} d"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -7,7 +7,7 @@
 
 Nothing is read into memory whole except a HAR file, which is one JSON document. A line that
 cannot be read is counted and a few are kept as examples (masked, cut to 200 characters); it
-is never dropped silently. Blank lines are not records and are not counted.
+is never dropped silently. Empty lines are not records and are not counted.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import gzip
 import io
 import json
@@ -178,7 +179,7 @@ class Log:
             elif not isinstance(fmt, str):
                 for number, raw in enumerate(stream, 1):
                     line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                    if not line.strip():
+                    if not line:
                         continue
                     record = fmt.parse(line)
                     if record is None:
@@ -193,7 +194,7 @@ class Log:
             data = json.load(stream)
         for number, entry in enumerate(har_entries(data), 1):
             try:
-                yield exchange_from_har_entry(entry, label="log")
+                yield exchange_from_har_entry(entry, label="har")  # headers and bodies kept
             except ValueError:
                 tally.add(number, json.dumps(entry)[:1000])
         self._skipped = tally.done()
@@ -247,19 +248,23 @@ def _duckdb(path: Path, fmt: LineFormat, seconds: int, **options: Any) -> Engine
 
 def to_exchange(record: Record) -> Exchange:
     """A log record as an Exchange: path as the URL, client as remote address, secrets masked."""
-    headers = list(record.headers)
-    names = {k.lower() for k, _ in headers}
-    if record.user_agent and "user-agent" not in names:
-        headers.append(("User-Agent", record.user_agent))
-    if record.referer and "referer" not in names:
-        headers.append(("Referer", record.referer))
     target = record.target
     return Exchange(
         method=record.method, url=mask_url(target) if "?" in target or "@" in target else target,
-        request_headers=mask_headers(headers), status=record.status,
+        request_headers=_headers(record.headers, record.user_agent, record.referer),
+        status=record.status,
         response_headers=(("X-Request-Id", record.request_id),) if record.request_id else (),
         body_size=record.size or 0, http_version=record.protocol, elapsed=record.elapsed,
         started_at=record.when, remote_address=record.client, label="log")
+
+
+@functools.lru_cache(maxsize=1024)  # a log repeats a few agents and referers endlessly
+def _headers(headers: tuple[tuple[str, str], ...], user_agent: str | None,
+             referer: str | None) -> tuple[tuple[str, str], ...]:
+    names = {k.lower() for k, _ in headers}
+    extra = [(name, value) for name, value in (("User-Agent", user_agent), ("Referer", referer))
+             if value and name.lower() not in names]
+    return mask_headers([*headers, *extra])
 
 
 def _is_gzip(path: Path) -> bool:

@@ -18,7 +18,7 @@ import httpx
 
 from ._exchange import Exchange
 from ._probe import Probe, make_client, send
-from ._ratelimit import RateLimit, _human, headroom, parse_rate_limits
+from ._ratelimit import RateLimit, headroom, human_span, parse_rate_limits
 from ._secrets import mask_url
 from .checks.rate_limit import should_hold_back
 
@@ -91,16 +91,16 @@ def pacing_advice(limit: RateLimit, *, now: dt.datetime) -> str:
         parts.append(f"a limit of {limit.limit} requests (the window is not announced)")
     left = limit.reset_after(now)
     if limit.remaining is not None and limit.remaining <= 0:
-        parts.append(f"none left: wait {_human(left)} for the reset" if left is not None
+        parts.append(f"none left: wait {human_span(left)} for the reset" if left is not None
                      else "none left: wait for the reset before sending more")
     elif limit.remaining is not None and left is not None and left.total_seconds() > 0:
         per = left.total_seconds() / limit.remaining
-        parts.append(f"you have {limit.remaining} left for {_human(left)}: pace at "
+        parts.append(f"you have {limit.remaining} left for {human_span(left)}: pace at "
                      f"{_rate(per, short=True)}")
     elif limit.remaining is not None:
         parts.append(f"you have {limit.remaining} left")
     if limit.retry_after is not None and limit.retry_after > dt.timedelta(0):
-        parts.append(f"the server asks to wait {_human(limit.retry_after)} first")
+        parts.append(f"the server asks to wait {human_span(limit.retry_after)} first")
     text = "; ".join(parts) or "no counts were announced"
     text += ", and back off exponentially (with jitter) on 403/429 honouring Retry-After"
     used = limit.used_fraction

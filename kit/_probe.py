@@ -156,6 +156,9 @@ def send(probe: Probe, *, client: httpx.Client, deadline: float) -> Exchange:
         return Exchange.from_error(request, classify(exc, probe.url), label=probe.label,
                                    elapsed=time.perf_counter() - t0, started_at=started_at)
     addresses = peer_addresses(response)
+    if response.is_stream_consumed:  # a response event hook (kit.record, say) read it already
+        return _finish(response, probe, response.content[: BODY_CAP + 1], False, t0, started_at,
+                       addresses, decoded=True)
     body = bytearray()
     truncated = False
     try:
@@ -190,6 +193,9 @@ async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> 
         return Exchange.from_error(request, classify(exc, probe.url), label=probe.label,
                                    elapsed=time.perf_counter() - t0, started_at=started_at)
     addresses = peer_addresses(response)
+    if response.is_stream_consumed:  # a response event hook (kit.record, say) read it already
+        return _finish(response, probe, response.content[: BODY_CAP + 1], False, t0, started_at,
+                       addresses, decoded=True)
     body = bytearray()
     truncated = False
 
@@ -213,12 +219,14 @@ class _Enough(Exception):
 
 
 def _finish(response: httpx.Response, probe: Probe, raw: bytes, truncated: bool, t0: float,
-            started_at: dt.datetime, addresses: tuple[str | None, str | None]) -> Exchange:
-    decoded = _decompress(raw, response.headers.get("content-encoding", ""), truncated)
+            started_at: dt.datetime, addresses: tuple[str | None, str | None], *,
+            decoded: bool = False) -> Exchange:
+    body = raw if decoded else _decompress(raw, response.headers.get("content-encoding", ""),
+                                           truncated)
     declared = response.headers.get("content-length", "")
     size = int(declared) if declared.isdigit() else len(raw)
     return Exchange.from_response(response, label=probe.label, elapsed=time.perf_counter() - t0,
-                                  started_at=started_at, body=decoded, truncated=truncated,
+                                  started_at=started_at, body=body, truncated=truncated,
                                   body_size=size, addresses=addresses)
 
 

@@ -99,7 +99,7 @@ class RateLimit:
         now = _utc(now)
         label, promised = _CONVENTIONS.get(self.convention, (self.convention, None))
         if self.convention == "retry-after" and self.retry_after is not None:
-            text = f"{label}: the server asks to wait {_human(self.retry_after)}"
+            text = f"{label}: the server asks to wait {human_span(self.retry_after)}"
         elif self.remaining is not None and self.limit is not None:
             text = f"{label}: {self.remaining} of {self.limit} left"
         elif self.remaining is not None:
@@ -109,19 +109,20 @@ class RateLimit:
         noun = "policy" if self.convention == "ietf" else "resource"
         details = [f"{noun} {self.resource}"] if self.resource else []
         if self.window is not None:
-            details.append(f"{_human(self.window)} window")
+            details.append(f"{human_span(self.window)} window")
         text += f" ({', '.join(details)})" if details else ""
         if self.reset is not None:
             fmt = "%H:%M:%S UTC" if self.reset.date() == now.date() else "%Y-%m-%d %H:%M:%S UTC"
             delta = self.reset - now
-            rel = f"in {_human(delta)}" if delta >= dt.timedelta(0) else f"{_human(-delta)} ago"
+            ahead = delta >= dt.timedelta(0)
+            rel = f"in {human_span(delta)}" if ahead else f"{human_span(-delta)} ago"
             if self.convention == "retry-after":
                 return f"{text} (until {self.reset.strftime(fmt)})"
             text += f", resets at {self.reset.strftime(fmt)} ({rel})"
             if self.reset_format and self.reset_format != promised:
                 text += f" [reset read as {self.reset_format}]"
         if self.retry_after is not None and self.convention != "retry-after":
-            text += f"; Retry-After asks to wait {_human(self.retry_after)}"
+            text += f"; Retry-After asks to wait {human_span(self.retry_after)}"
         return text
 
 
@@ -380,7 +381,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _human(span: dt.timedelta) -> str:
+def human_span(span: dt.timedelta) -> str:
+    """A duration in words: '350 ms', '12 s', '14 min', '2 h 5 min', '3 d'."""
     s = span.total_seconds()
     if s < 1:
         return f"{round(s * 1000)} ms"

@@ -24,7 +24,7 @@ from ._clock import relative
 from ._diagnosis import Diagnosis
 from ._exchange import Exchange
 from ._monitor import Sample, exhaustion_forecast
-from ._ratelimit import _human
+from ._ratelimit import human_span
 from ._tokens import JwtInfo
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -141,7 +141,7 @@ def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     if forecast is not None and forecast > dt.timedelta(0):
         ax.plot([_num(last.at), _num(last.at + forecast)], [float(last.remaining or 0), 0.0],
                 linestyle="-.",
-                color=OKABE_ITO["orange"], label=f"forecast: spent in {_human(forecast)}")
+                color=OKABE_ITO["orange"], label=f"forecast: spent in {human_span(forecast)}")
     _utc_axis(ax)
     ax.set_ylim(bottom=0)
     left = f"{last.remaining} of {last.limit}" if last.limit is not None else str(last.remaining)
@@ -242,3 +242,13 @@ def _short(urls: Sequence[str]) -> list[str]:
     same = len({p.netloc for p in parts}) <= 1
     return [(p.path or "/") + (f"?{p.query}" if p.query else "") if same
             else p.netloc + (p.path or "/") for p in parts]
+
+
+# The time-series charts live in their own module; kit.plots is where they are imported from.
+from . import _timeplots  # noqa: E402 - appended after the charts above, on purpose
+
+headroom_over_time = _timeplots.headroom_over_time
+error_rates_chart = _timeplots.error_rates_chart
+status_mix = _timeplots.status_mix
+cause_mix_chart = _timeplots.cause_mix_chart
+latency_chart = _timeplots.latency_chart

@@ -148,3 +148,19 @@ def test_record_refuses_what_is_not_an_httpx_client() -> None:
     """Anything but an httpx.Client or AsyncClient is a TypeError."""
     with pytest.raises(TypeError, match=r"httpx\.Client"):
         kit.record(object())  # type: ignore[call-overload]
+
+
+def test_the_kits_own_sender_works_through_a_recorded_client(sandbox):
+    """A client whose recorder hook already read the body still gives probes a full Exchange."""
+    import time
+
+    from kit._probe import Probe, send
+
+    with kit.make_client(timeout=5.0) as client:
+        history = kit.record(client)
+        scenario = sandbox.scenario("rate-limit-quota")
+        probe = Probe("GET", scenario.request()["url"], tuple(scenario.headers.items()))
+        exchange = send(probe, client=client, deadline=time.monotonic() + 5)
+    assert exchange.status == 403
+    assert "quota" in exchange.body.lower()
+    assert len(list(history)) == 1

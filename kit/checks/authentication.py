@@ -15,7 +15,7 @@ from .._causes import Cause
 from .._challenge import parse_www_authenticate
 from .._diagnosis import Signal
 from .._exchange import Exchange
-from .._ratelimit import parse_http_date
+from .._ratelimit import human_span, parse_http_date
 from .._tokens import Credential
 from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS
 from ._evidence import Evidence, refused, same_answer, status_of
@@ -54,7 +54,7 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
     if offset is not None and abs(offset) > SKEW and refused(ex):
         ahead = "ahead of" if offset > dt.timedelta(0) else "behind"
         weight = 0.45 if ex.credentials else 0.2
-        out.append(Signal(CAUSE, weight, f"the server's clock is {_span(abs(offset))} {ahead} "
+        out.append(Signal(CAUSE, weight, f"the server's clock is {human_span(abs(offset))} {ahead} "
                           "yours (from its Date header): time-limited tokens and signatures "
                           "fail under such skew", fix="Synchronise your clock with NTP, or ask "
                           "the API owner to fix theirs.", check="clock-skew"))
@@ -74,25 +74,25 @@ def _jwt_signals(cred: Credential, ex: Exchange, *, now: dt.datetime,
                        fix="Send the whole token as issued (three dot-separated parts).",
                        check="jwt")]
     if info.exp is not None and info.exp < now:
-        out.append(Signal(CAUSE, 0.8, f"the JWT expired {_span(now - info.exp)} ago "
+        out.append(Signal(CAUSE, 0.8, f"the JWT expired {human_span(now - info.exp)} ago "
                           f"(exp {info.exp:%Y-%m-%d %H:%M:%S} UTC)", source=RFC7519,
                           fix="Refresh the token (or log in again) and retry.", check="jwt-exp"))
     elif info.exp is not None and server_now is not None and info.exp < server_now:
         out.append(Signal(CAUSE, 0.8, f"the JWT is still valid by your clock but expired "
-                          f"{_span(server_now - info.exp)} ago by the server's clock (Date "
+                          f"{human_span(server_now - info.exp)} ago by the server's clock (Date "
                           "header): clock skew", source=RFC7519,
                           fix="Synchronise clocks (NTP) and refresh the token earlier.",
                           check="jwt-exp-server"))
     for clock, label in ((now, "your clock"), (server_now, "the server's clock")):
         if info.nbf is not None and clock is not None and info.nbf > clock + LEEWAY:
             out.append(Signal(CAUSE, 0.75, f"the JWT is not valid yet by {label}: nbf is "
-                              f"{_span(info.nbf - clock)} in the future", source=RFC7519,
+                              f"{human_span(info.nbf - clock)} in the future", source=RFC7519,
                               fix="Check the issuer's and your clock; wait until nbf.",
                               check="jwt-nbf"))
             break
     if info.iat is not None and info.iat > now + LEEWAY:
-        out.append(Signal(CAUSE, 0.4, f"the JWT was issued {_span(info.iat - now)} in the future "
-                          "(iat): the issuer's clock or yours is off", check="jwt-iat"))
+        out.append(Signal(CAUSE, 0.4, f"the JWT was issued {human_span(info.iat - now)} in the "
+                          "future (iat): the issuer's clock or yours is off", check="jwt-iat"))
     if (info.alg or "").lower() == "none":
         out.append(Signal(CAUSE, 0.6, "the JWT is unsigned (alg: none), which servers refuse",
                           check="jwt-alg"))
@@ -105,15 +105,6 @@ def _jwt_signals(cred: Credential, ex: Exchange, *, now: dt.datetime,
     return out
 
 
-def _span(delta: dt.timedelta) -> str:
-    seconds = int(abs(delta.total_seconds()))
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    if seconds < 172800:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
 
 
 def differential(ev: Evidence) -> list[Signal]:

@@ -11,7 +11,7 @@ import datetime as dt
 from .._causes import Cause
 from .._diagnosis import Signal
 from .._exchange import Exchange
-from .._ratelimit import headroom, parse_rate_limits, parse_retry_after
+from .._ratelimit import headroom, human_span, parse_rate_limits, parse_retry_after
 from .._variants import REPEAT
 from ._evidence import Evidence, let_through, refused, same_answer
 
@@ -35,7 +35,7 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
     delay = parse_retry_after(retry, now=now) if retry else None
     if delay is not None and refused(ex):
         out.append(Signal(CAUSE, 0.7, f"the server sent Retry-After: {retry} (wait "
-                          f"{_human(delay)})", source=RFC6585, fix=_wait_fix(delay),
+                          f"{human_span(delay)})", source=RFC6585, fix=_wait_fix(delay),
                           check="retry-after"))
     if ex.status == 429:
         out.append(Signal(CAUSE, 0.6, "status 429 Too Many Requests", source=RFC6585,
@@ -63,19 +63,12 @@ def spare(ex: Exchange, *, now: dt.datetime) -> int | None:
     return max(0, tightest.remaining // 2 - 1)
 
 
-def _human(delay: dt.timedelta) -> str:
-    seconds = int(delay.total_seconds())
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def _wait_fix(delay: dt.timedelta | None) -> str:
     if delay is None:
         return "Wait for the limit window to reset, then pace requests below the limit."
-    return f"Wait {_human(delay)} before the next call, then pace requests below the limit."
+    return f"Wait {human_span(delay)} before the next call, then pace requests below the limit."
 
 
 def differential(ev: Evidence) -> list[Signal]:

@@ -45,3 +45,9 @@ __all__ = [
     "SecurityReport",
     "TriagePanel",
 ]
+
+# Issue 4: history and logs over time.
+from ._history import HistoryMonitorPanel, HistoryReport
+from ._timeline import TimelinePanel, TimelineReport
+
+__all__ += ["HistoryMonitorPanel", "HistoryReport", "TimelinePanel", "TimelineReport"]

@@ -184,7 +184,7 @@ class RateLimitPanel(Panel):
 
 def _html(report: RateLimitReport, *, now: dt.datetime, held: str | None) -> str:
     """Headroom now (each convention explained), advice, forecast and the last samples."""
-    from kit._ratelimit import _human  # the kit's one way to say a duration
+    from kit._ratelimit import human_span  # the kit's one way to say a duration
 
     e = html.escape
     parts: list[Any] = ["<b>Headroom now</b>"]
@@ -197,7 +197,7 @@ def _html(report: RateLimitReport, *, now: dt.datetime, held: str | None) -> str
     parts += ["<b>Pacing</b>", f"<p>{e(report.advice)}.</p>"]
     if report.exhaustion is not None:
         parts.append(f"<p>At the observed pace the limit runs out in about "
-                     f"{_human(report.exhaustion)}.</p>")
+                     f"{human_span(report.exhaustion)}.</p>")
     if held:
         parts.append(f"<p>Monitor paused: {e(held)}.</p>")
     if report.samples:

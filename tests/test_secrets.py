@@ -121,7 +121,7 @@ def test_mask_fingerprint_tells_keys_apart_and_is_stable() -> None:
         ("github_pat_11ABCDEFG0aBcDeFgHiJkLmNoP", "github_pat_"),
         ("sk-proj-abcdefghijklmnop", "sk-proj-"),
         ("sk_live_abcdefghijklmnop", "sk_live_"),
-        ("AKIAABCDEFGHIJKLMNOP", "AKIA"),
+        ("AKIAFAKE_TESTKEY_0001", "AKIA"),
         ("AIzaSyA1b2C3d4E5f6G7h8I9j0", "AIza"),
         ("glpat-abcdefghij0123456789", "glpat-"),
     ],
@@ -243,10 +243,10 @@ def test_mask_url_masks_secret_params_and_keeps_the_others() -> None:
 
 def test_mask_url_masks_aws_presigned_params() -> None:
     """X-Amz-Signature and X-Amz-Credential are masked; X-Amz-Date is kept."""
-    url = ("https://bucket.s3.amazonaws.com/o?X-Amz-Credential=AKIAABCDEFGHIJKLMNOP%2F2024"
+    url = ("https://bucket.s3.amazonaws.com/o?X-Amz-Credential=AKIAFAKE_TESTKEY_0001%2F2024"
            f"&X-Amz-Date=20240101T000000Z&X-Amz-Signature={'ab12' * 16}")
     masked = mask_url(url)
-    assert "AKIAABCDEFGHIJKLMNOP" not in masked
+    assert "AKIAFAKE_TESTKEY_0001" not in masked
     assert "ab12ab12" not in masked
     assert query_of(masked)["X-Amz-Date"] == "20240101T000000Z"
 

@@ -496,7 +496,7 @@ def char_class(ch: str) -> str:
         (GITHUB_PAT, "ghp_"),
         ("github_pat_11ABCDEFG0aBcDeFgHiJkLmNoP", "github_pat_"),
         ("sk-proj-Ab3_x-Y9zQ", "sk-proj-"),
-        ("AKIAABCDEFGH12345678", "AKIA"),
+        ("AKIAFAKE_TEST_123456", "AKIA"),
         ("AIzaSyA1b2C3d4E5f6G7h8I9j0", "AIza"),
         ("xoxb-1234-5678-abcdEFGH", "xoxb-"),
         (OPAQUE, ""),

@@ -282,7 +282,10 @@ MEMORY_PROBE = textwrap.dedent("""
     path = sys.argv[1]
     kit.sample_log(path, lines=200_000)
     log = kit.load_log(path, progress=False)
-    def peak():
+    def peak():  # VmHWM: this process's own peak (ru_maxrss survives exec from a big parent)
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     before = peak()
     count = sum(1 for _ in log)

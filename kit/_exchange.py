@@ -54,6 +54,8 @@ class Exchange:
     body: str = ""
     body_size: int = 0
     body_truncated: bool = False
+    body_cut: str = ""
+    """Why the body stopped before its end other than the cap (a reset, the deadline); else ""."""
     http_version: str = ""
     elapsed: float | None = None
     started_at: dt.datetime | None = None
@@ -135,6 +137,7 @@ class Exchange:
             body=str(data.get("body", "")),
             body_size=int(data.get("body_size", 0)),
             body_truncated=bool(data.get("body_truncated", False)),
+            body_cut=str(data.get("body_cut", "")),
             http_version=str(data.get("http_version", "")),
             elapsed=data.get("elapsed"),
             started_at=dt.datetime.fromisoformat(started) if started else None,
@@ -163,6 +166,7 @@ class Exchange:
         truncated: bool = False,
         body_size: int | None = None,
         addresses: tuple[str | None, str | None] | None = None,
+        cut: str = "",
     ) -> Exchange:
         """Evidence from an httpx.Response; reads the body only if it is already loaded."""
         request = response.request
@@ -192,6 +196,7 @@ class Exchange:
             body=mask_text(_decode(kept, response), secrets),
             body_size=size,
             body_truncated=truncated,
+            body_cut=mask_text(cut, secrets),
             http_version=response.http_version,
             elapsed=elapsed,
             started_at=started_at,

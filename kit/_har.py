@@ -64,7 +64,7 @@ def exchange_from_saved(data: Any, *, entry: int | None = None) -> Exchange:
 
 def har_entries(har: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The entries of a HAR file, or ValueError when it has none."""
-    log = har.get("log")
+    log = har.get("log") if isinstance(har, Mapping) else None  # a file may hold any JSON
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ValueError("the HAR file has no entries (log.entries is missing or empty)")

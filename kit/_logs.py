@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,7 +276,11 @@ def _is_gzip(path: Path) -> bool:
 def _head(path: Path, size: int = 1 << 16) -> list[str]:
     """The first lines of the file (gunzipped), for format detection."""
     with path.open("rb") as raw:
-        data = gzip.GzipFile(fileobj=raw).read(size) if _is_gzip(path) else raw.read(size)
+        try:
+            data = gzip.GzipFile(fileobj=raw).read(size) if _is_gzip(path) else raw.read(size)
+        except (EOFError, OSError, zlib.error) as exc:  # cut short, or not gzip after all
+            raise ValueError(f"{path.name} starts like a gzip file but cannot be "
+                             f"decompressed ({exc})") from None
     lines = data.decode("utf-8", "replace").splitlines()
     return lines[:-1] if len(data) == size and len(lines) > 1 else lines
 

@@ -8,9 +8,12 @@ connection, a DNS failure, a TLS error or a timeout becomes ``Exchange.error``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +22,7 @@ from typing import Any
 import httpx
 
 from ._exchange import BODY_CAP, Exchange, NetworkError, peer_addresses
+from ._logging import install as mask_http_logs
 from ._secrets import mask_headers, mask_url
 
 USER_AGENT = (
@@ -77,6 +81,7 @@ def make_async_client(*, timeout: float = 10.0, proxy: str | None = None,
 
 
 def _settings(timeout: float) -> dict[str, Any]:
+    mask_http_logs()  # httpx logs each request URL, query secrets and all, at INFO
     return {
         "timeout": httpx.Timeout(timeout),
         "follow_redirects": False,
@@ -100,9 +105,11 @@ def classify(exc: Exception, url: str) -> NetworkError:
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered or any(
         isinstance(e, ssl.SSLError) for e in chain
     ):
-        return NetworkError("tls", text, f"the TLS handshake with {host} failed: an expired, "
-                            "self-signed or wrong-host certificate, or an intercepting proxy; "
-                            "fix the certificate or pass a CA bundle, never disable checks")
+        hint = next((h for words, h in _TLS_HINTS if any(w in lowered for w in words)),
+                    "the TLS handshake with {host} failed: an expired, self-signed or "
+                    "wrong-host certificate, or an intercepting proxy; fix the certificate or "
+                    "pass a CA bundle, never disable checks")
+        return NetworkError("tls", text, hint.format(host=host))
     if any(s in lowered for s in ("name or service not known", "nodename nor servname",
                                   "getaddrinfo", "name resolution", "no address associated")):
         return NetworkError("dns", text, f"the name {host} does not resolve; check its spelling "
@@ -125,6 +132,19 @@ def classify(exc: Exception, url: str) -> NetworkError:
     return NetworkError("other", f"{type(exc).__name__}: {text}", "see the message above")
 
 
+_TLS_HINTS = (  # OpenSSL's verify messages -> what to try
+    (("has expired", "not yet valid"), "the certificate of {host} has expired or is not yet "
+     "valid; renew it on the server, or check this machine's clock"),
+    (("mismatch", "not valid for", "doesn't match"), "the certificate is for another name "
+     "than {host}; call the host name it was issued for, or reissue it with {host} among its "
+     "names"),
+    (("local issuer", "self-signed", "self signed", "unknown ca"), "{host} shows a certificate "
+     "from a CA this machine does not trust (self-signed, a private CA or an intercepting "
+     "proxy); pass that CA bundle (SSL_CERT_FILE, or client=httpx.Client(verify=...)), never "
+     "disable checks"),
+)
+
+
 def _causes(exc: BaseException) -> list[BaseException]:
     """exc, its __cause__/__context__ chain and any grouped exceptions, each once."""
     found: list[BaseException] = []
@@ -140,6 +160,7 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def _request(client: httpx.Client | httpx.AsyncClient, probe: Probe, timeout: float
              ) -> httpx.Request:
+    mask_http_logs()  # the caller's own client= logs through httpx too
     return client.build_request(probe.method, probe.url, headers=list(probe.headers),
                                 content=probe.content, timeout=httpx.Timeout(timeout))
 
@@ -150,28 +171,32 @@ def send(probe: Probe, *, client: httpx.Client, deadline: float) -> Exchange:
     t0 = time.perf_counter()
     remaining = max(0.05, deadline - time.monotonic())
     request = _request(client, probe, remaining)
+    watchdog = _Watchdog(request, remaining)
     try:
         response = client.send(request, stream=True)
     except (httpx.TransportError, OSError, ValueError) as exc:
-        return Exchange.from_error(request, classify(exc, probe.url), label=probe.label,
+        error = _slow(remaining) if watchdog.fired else classify(exc, probe.url)
+        return Exchange.from_error(request, error, label=probe.label,
                                    elapsed=time.perf_counter() - t0, started_at=started_at)
+    finally:
+        watchdog.cancel()
     addresses = peer_addresses(response)
     if response.is_stream_consumed:  # a response event hook (kit.record, say) read it already
         return _finish(response, probe, response.content[: BODY_CAP + 1], False, t0, started_at,
                        addresses, decoded=True)
     body = bytearray()
-    truncated = False
+    truncated, cut = False, ""
     try:
         for chunk in response.iter_raw():
             body.extend(chunk)
             if len(body) > BODY_CAP or time.monotonic() > deadline:
-                truncated = True
+                truncated, cut = True, "" if len(body) > BODY_CAP else _LATE
                 break
-    except httpx.TransportError:
-        truncated = True
+    except httpx.TransportError as exc:
+        truncated, cut = True, _broken(exc, len(body))
     finally:
         response.close()
-    return _finish(response, probe, bytes(body), truncated, t0, started_at, addresses)
+    return _finish(response, probe, bytes(body), truncated, t0, started_at, addresses, cut=cut)
 
 
 async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> Exchange:
@@ -184,10 +209,7 @@ async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> 
         # Per-read timeouts cannot stop a server that drips its headers; the deadline can.
         response = await asyncio.wait_for(client.send(request, stream=True), remaining)
     except TimeoutError:
-        slow = NetworkError("timeout", f"no complete response within {remaining:.1f} s",
-                            "the server answers too slowly (or drips its headers); check it, "
-                            "or raise timeout=")
-        return Exchange.from_error(request, slow, label=probe.label,
+        return Exchange.from_error(request, _slow(remaining), label=probe.label,
                                    elapsed=time.perf_counter() - t0, started_at=started_at)
     except (httpx.TransportError, OSError, ValueError) as exc:
         return Exchange.from_error(request, classify(exc, probe.url), label=probe.label,
@@ -197,7 +219,7 @@ async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> 
         return _finish(response, probe, response.content[: BODY_CAP + 1], False, t0, started_at,
                        addresses, decoded=True)
     body = bytearray()
-    truncated = False
+    truncated, cut = False, ""
 
     async def read() -> None:
         async for chunk in response.aiter_raw():
@@ -207,11 +229,71 @@ async def asend(probe: Probe, *, client: httpx.AsyncClient, deadline: float) -> 
 
     try:
         await asyncio.wait_for(read(), max(0.01, deadline - time.monotonic()))
-    except (_Enough, TimeoutError, httpx.TransportError):
+    except _Enough:
         truncated = True
+    except TimeoutError:
+        truncated, cut = True, _LATE
+    except httpx.TransportError as exc:
+        truncated, cut = True, _broken(exc, len(body))
     finally:
         await response.aclose()
-    return _finish(response, probe, bytes(body), truncated, t0, started_at, addresses)
+    return _finish(response, probe, bytes(body), truncated, t0, started_at, addresses, cut=cut)
+
+
+_LATE = "the deadline passed while the body was still arriving (a slow or dripping server)"
+
+
+def _broken(exc: httpx.TransportError, got: int) -> str:
+    """Why a body stopped early, in words: the connection failed after ``got`` bytes."""
+    why = str(exc) or type(exc).__name__
+    return (f"the connection failed after {got} bytes of the body ({why}); a proxy, load "
+            "balancer or firewall may be cutting long responses")
+
+
+def _slow(remaining: float) -> NetworkError:
+    return NetworkError("timeout", f"no complete response within {remaining:.1f} s",
+                        "the server answers too slowly (or drips its headers); check it, "
+                        "or raise timeout=")
+
+
+class _Watchdog:
+    """Shuts down the socket a sync request opened if its headers are not in by the deadline.
+
+    Blocking reads are bounded one read at a time, so a server dripping its status line could
+    hold send() far past the deadline. The socket comes from httpcore's trace extension when
+    the connection is made; a reused keep-alive connection is not covered (per-read timeouts
+    still bound it).
+    """
+
+    def __init__(self, request: httpx.Request, seconds: float) -> None:
+        self.fired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._inner = request.extensions.get("trace")
+        request.extensions["trace"] = self._trace
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _trace(self, name: str, info: dict[str, Any]) -> None:
+        if name in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._sock = sock if isinstance(sock, socket.socket) else None
+        if self._inner is not None:
+            self._inner(name, info)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._sock is not None:
+                self.fired = True
+                with contextlib.suppress(OSError):  # already closed: nothing to stop
+                    socket.socket.shutdown(self._sock, socket.SHUT_RDWR)  # not SSLSocket's
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._sock = None
 
 
 class _Enough(Exception):
@@ -220,14 +302,30 @@ class _Enough(Exception):
 
 def _finish(response: httpx.Response, probe: Probe, raw: bytes, truncated: bool, t0: float,
             started_at: dt.datetime, addresses: tuple[str | None, str | None], *,
-            decoded: bool = False) -> Exchange:
+            decoded: bool = False, cut: str = "") -> Exchange:
     body = raw if decoded else _decompress(raw, response.headers.get("content-encoding", ""),
                                            truncated)
     declared = response.headers.get("content-length", "")
     size = int(declared) if declared.isdigit() else len(raw)
     return Exchange.from_response(response, label=probe.label, elapsed=time.perf_counter() - t0,
                                   started_at=started_at, body=body, truncated=truncated,
-                                  body_size=size, addresses=addresses)
+                                  body_size=size, addresses=addresses, cut=cut)
+
+
+_DECODER_PACKAGES = {"br": "brotli", "zstd": "zstandard"}
+
+
+def undecoded(exchange: Exchange) -> str | None:
+    """A note when the body is in a Content-Encoding this install cannot decode (kept raw)."""
+    encodings = [e.strip().lower() for e in (exchange.header("content-encoding") or "").split(",")]
+    missing = [e for e in encodings if e and e != "identity"
+               and e not in httpx._decoders.SUPPORTED_DECODERS]  # no public decoder API
+    if not missing:
+        return None
+    packages = [_DECODER_PACKAGES[e] for e in missing if e in _DECODER_PACKAGES]
+    fix = f"; pip install {' '.join(packages)} to read it" if packages else ""
+    return (f"The body is {', '.join(missing)}-encoded, which this install cannot decode, so it "
+            f"is shown raw{fix}.")
 
 
 def _decompress(raw: bytes, encoding: str, truncated: bool) -> bytes:

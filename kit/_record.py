@@ -24,6 +24,7 @@ import httpx
 
 from ._exchange import BODY_CAP, Exchange
 from ._history import History
+from ._logging import install as mask_http_logs
 
 LABEL = "recorded"
 
@@ -133,6 +134,7 @@ def record(client: httpx.Client | httpx.AsyncClient, history: Sink | None = None
         raise TypeError(f"record() takes an httpx.Client or AsyncClient, not "
                         f"{type(client).__name__}")
     sink: Sink = History() if history is None else history
+    mask_http_logs()  # httpx's INFO line would show each recorded URL's query secrets
     hooks = recording_hooks(sink, asynchronous=isinstance(client, httpx.AsyncClient))
     current = client.event_hooks
     client.event_hooks = {  # sync or async hooks, as detected

@@ -54,10 +54,11 @@ _VENDOR_PREFIX = re.compile(
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 _SCHEMES = ("bearer", "basic", "token", "digest", "apikey", "api-key", "key", "aws4-hmac-sha256")
 # For URLs urlsplit rejects: query pairs and a user:password@ part, found by pattern.
-_LOOSE_PAIR = re.compile(r"([?&;])([^=&#;?]*)=([^&#;]*)")
+_LOOSE_PAIR = re.compile(r"([?&;#])([^=&#;?]*)=([^&#;]*)")
 _LOOSE_USERINFO = re.compile(r"^([^:/?#]*://[^/@:?#]*):[^/@?#]*@")
 
 MASK = "[secure]"
+_URL_HEADERS = frozenset({"location", "content-location"})
 
 
 def is_secret_header(name: str) -> bool:
@@ -89,7 +90,13 @@ def mask(secret: str) -> str:
 
 
 def mask_header_value(name: str, value: str) -> str:
-    """Mask a header value, keeping a leading scheme word (``Bearer [secure …]``)."""
+    """Mask a header value, keeping a leading scheme word (``Bearer [secure …]``).
+
+    A URL-valued header (``Location``, ``Content-Location``) keeps its URL with secret query
+    values masked: a redirect can carry a key the caller never sent in this request.
+    """
+    if name.lower() in _URL_HEADERS:
+        return mask_url(value)
     if not is_secret_header(name):
         return value
     scheme, sep, rest = value.partition(" ")
@@ -109,19 +116,45 @@ def mask_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return mask_text(_mask_url_loosely(url))
+    if _broken_userinfo(url, parts.netloc):
+        scheme, _, rest = url.partition("://")
+        user, _, after = rest.partition(":")
+        return mask_text(_mask_url_loosely(f"{scheme}://{user}:{MASK}@{after.rpartition('@')[2]}"))
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]
         netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{MASK}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(is_secret_param(k) for k, _ in pairs):
-            query = urlencode(
-                [(k, mask(v) if is_secret_param(k) else v) for k, v in pairs], safe="[]… "
-            )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    path = parts.path
+    if not netloc and "@" in path.split("/", 1)[0]:
+        # 'user:password@host' typed without '//': urlsplit reads 'user' as the scheme
+        userinfo, _, rest = path.partition("@")
+        if ":" in userinfo:
+            path = f"{userinfo.split(':', 1)[0]}:{MASK}@{rest}"
+        elif parts.scheme:
+            path = f"{MASK}@{rest}"
+    # A fragment can carry a token too (OAuth's implicit flow: #access_token=...).
+    query, fragment = _mask_query(parts.query), _mask_query(parts.fragment)
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+def _mask_query(query: str) -> str:
+    """A query string (or fragment) with secret values masked; unchanged when it holds none."""
+    if "=" not in query:
+        return query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(is_secret_param(k) for k, _ in pairs):
+        return query
+    return urlencode([(k, mask(v) if is_secret_param(k) else v) for k, v in pairs], safe="[]… ")
+
+
+def _broken_userinfo(url: str, netloc: str) -> bool:
+    """True for 'user:pass/word@host': a '/', '?' or '#' in a password ends the netloc early,
+    leaving a non-numeric "port" and the rest of the password (and an '@') further on."""
+    if "@" in netloc or ":" not in netloc or "@" not in url.partition("://")[2]:
+        return False
+    port = netloc.rpartition(":")[2]
+    return not port.isdigit() and "]" not in port
 
 
 def _mask_url_loosely(url: str) -> str:

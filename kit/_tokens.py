@@ -8,7 +8,6 @@ can tell an expired or not-yet-valid token from a refused one. The raw secret ne
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import random
 import re
@@ -153,7 +152,7 @@ def inspect_jwt(token: str) -> JwtInfo:
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
+    except (jwt.PyJWTError, UnicodeError) as exc:  # UnicodeError: lone surrogates
         return JwtInfo(error=f"not a readable JWT ({exc})")
     return JwtInfo(
         alg=_str(header.get("alg")),
@@ -302,7 +301,7 @@ def _describe(value: str, location: str, name: str, scheme: str | None) -> Crede
 def _basic_issues(value: str) -> tuple[KeyIssue, ...]:
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or non-ASCII text
         return (KeyIssue("basic_not_base64", "the Basic credential is not valid base64 of "
                          "'user:password'"),)
     if ":" not in decoded:

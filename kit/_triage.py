@@ -24,7 +24,7 @@ from ._causes import Cause
 from ._diagnosis import Diagnosis, combine, rank
 from ._exchange import Exchange, Hop
 from ._explain import _SETTLE, _notes
-from ._probe import Probe, asend, make_async_client, make_client, send
+from ._probe import Probe, asend, make_async_client, make_client, send, undecoded
 from ._secrets import mask_url
 from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
 from .checks import rate_limit
@@ -55,7 +55,10 @@ def prepare(url: str, *, method: str = "GET", headers: HeadersLike = None,
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise ValueError(f"{mask_url(url)!r} is not a valid URL ({exc}); expected something "
+        # httpx quotes the bad part, which may be a password holding an unescaped '/' or '#'.
+        why = str(exc) if "@" not in url else (f"{str(exc).split(':')[0]}; percent-encode any "
+                                               "'/', '?', '#' or '@' in a user name or password")
+        raise ValueError(f"{mask_url(url)!r} is not a valid URL ({why}); expected something "
                          "like 'https://api.example.com/v1/items'") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValueError(f"{mask_url(url)!r} is not an http(s) URL with a host; expected "
@@ -93,6 +96,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
         followed, hops = yield from _follow(baseline_probe, baseline, target, budget - spent)
         variants[REDIRECT] = followed
         spent += hops
+        notes += _unfinished(followed)
     elif checks.refused(baseline):
         hold = rate_limit.should_hold_back(baseline, now=now) or _quota_words(baseline, now)
         probes = plan(baseline_probe, dual_stack=_other_family(baseline, families),
@@ -128,7 +132,10 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
     final = variants.get(REDIRECT)
     if final is not None and checks.refused(final):
         signals += checks.single(final, now=now)  # what the final answer says, too
-    diagnosis = rank(signals, [baseline, *variants.values()], notes=notes + _notes(baseline),
+    notes += _notes(baseline) + [n for n in [undecoded(baseline)] if n]
+    if baseline.body_cut:
+        notes.append(f"Why the body is incomplete: {baseline.body_cut}.")
+    diagnosis = rank(signals, [baseline, *variants.values()], notes=notes,
                      requests_sent=spent)
     if diagnosis.top is not None and diagnosis.top.thin:
         diagnosis.next_steps[:] = [_SETTLE[f.cause.value] for f in diagnosis.findings[:2]]
@@ -152,6 +159,19 @@ def _follow(probe: Probe, baseline: Exchange, target: str, allowance: int
             return replace(answer, history=tuple(hops)), sent
         hops.append(Hop(answer.status or 0, answer.url, mask_url(nxt)))
         url = nxt
+
+
+def _unfinished(final: Exchange) -> list[str]:
+    """A note when redirects were still going when the triage stopped following them."""
+    if final.status is None or not 300 <= final.status < 400 or not final.header("location"):
+        return []
+    seen = {hop.url for hop in final.history} | {final.url}
+    if any(hop.location in seen for hop in final.history):
+        chain = " -> ".join([hop.url for hop in final.history] + [final.url])
+        return [f"The redirects loop ({chain} -> ...): the server sends the client in a circle; "
+                "fix its redirect rules (a path or scheme rewrite that undoes another)."]
+    return [f"Still redirecting after {len(final.history)} hops; stopped following. Call the "
+            "final URL directly, or shorten the chain on the server."]
 
 
 def _other_family(baseline: Exchange, families: tuple[str, ...]) -> tuple[str, ...]:

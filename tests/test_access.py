@@ -105,7 +105,7 @@ def test_verdicts_read_rate_limit_headers() -> None:
     """429, or a refusal with exhausted headers, is rate_limited; a 200 at zero is allowed."""
     def ex(status: int, **headers: str) -> kit.Exchange:
         pairs = tuple((k.replace("_", "-"), v) for k, v in headers.items())
-        return kit.Exchange("GET", "http://api.example.test/", status=status, response_headers=pairs)
+        return kit.Exchange("GET", "http://a.test/", status=status, response_headers=pairs)
 
     assert verdict(ex(429), now=NOW) == "rate_limited"
     assert verdict(ex(403, X_RateLimit_Limit="60", X_RateLimit_Remaining="0"),

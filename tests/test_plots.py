@@ -21,9 +21,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def diagnosis() -> kit.Diagnosis:
     """Three probes: a refusal, a success, and one that got no answer."""
     exchanges = [
-        kit.Exchange("GET", "http://api.example.test/a", status=403, elapsed=0.120, label="baseline"),
-        kit.Exchange("GET", "http://api.example.test/a", status=200, elapsed=0.080, label="browser UA"),
-        kit.Exchange("GET", "http://api.example.test/a", error=NetworkError("timeout", "slow"), label="ipv6"),
+        kit.Exchange("GET", "http://a.test/a", status=403, elapsed=0.120, label="baseline"),
+        kit.Exchange("GET", "http://a.test/a", status=200, elapsed=0.080, label="browser UA"),
+        kit.Exchange("GET", "http://a.test/a", error=NetworkError("timeout", "slow"), label="ipv6"),
     ]
     return kit.Diagnosis(findings=[], exchanges=exchanges)
 

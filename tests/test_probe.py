@@ -263,8 +263,6 @@ def test_send_dripping_body_returns_by_deadline(
     assert 1 <= len(ex.body) <= 20
 
 
-@pytest.mark.xfail(strict=True, reason="send() bounds each read, not the wait for headers: a "
-                   "server dripping its status line outlives the deadline")
 def test_send_dripping_status_line_returns_by_deadline(
     serve: Callable[[Handler], LoopbackServer],
 ) -> None:

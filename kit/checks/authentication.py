@@ -50,7 +50,10 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
                                   source="https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
                                   check="www-authenticate"))
     offset = server_clock_offset(ex, now=now)
-    server_now = now + offset if offset is not None else None
+    try:
+        server_now = now + offset if offset is not None else None
+    except OverflowError:  # a Date header centuries away from `now`
+        server_now = None
     if offset is not None and abs(offset) > SKEW and refused(ex):
         ahead = "ahead of" if offset > dt.timedelta(0) else "behind"
         weight = 0.45 if ex.credentials else 0.2

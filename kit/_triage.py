@@ -21,7 +21,7 @@ import httpx
 
 from . import checks
 from ._causes import Cause
-from ._diagnosis import Diagnosis, combine, rank
+from ._diagnosis import Diagnosis, Signal, combine, rank
 from ._exchange import Exchange, Hop
 from ._explain import _SETTLE, _notes
 from ._probe import Probe, asend, make_async_client, make_client, send, undecoded
@@ -89,6 +89,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
     now = dt.datetime.now(dt.UTC)
     notes: list[str] = []
     (baseline,) = yield Step([baseline_probe])
+    base_signals = checks.single(baseline, now=now)  # what the baseline alone says, once
     spent = 1
     variants: dict[str, Exchange] = {}
     target = redirect_target(baseline, baseline_probe.url)
@@ -98,7 +99,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
         spent += hops
         notes += _unfinished(followed)
     elif checks.refused(baseline):
-        hold = rate_limit.should_hold_back(baseline, now=now) or _quota_words(baseline, now)
+        hold = rate_limit.should_hold_back(baseline, now=now) or _quota_words(base_signals)
         probes = plan(baseline_probe, dual_stack=_other_family(baseline, families),
                       unsafe_ok=replay_unsafe)
         allowed = budget - spent - 1  # keep one request for a follow-up
@@ -128,7 +129,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             spent += 1
             variants[REPEAT] = again
     evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
-    signals = checks.single(baseline, now=now) + checks.differential(evidence)
+    signals = base_signals + checks.differential(evidence, baseline_signals=base_signals)
     final = variants.get(REDIRECT)
     if final is not None and checks.refused(final):
         signals += checks.single(final, now=now)  # what the final answer says, too
@@ -181,8 +182,8 @@ def _other_family(baseline: Exchange, families: tuple[str, ...]) -> tuple[str, .
     return tuple(f for f in families if f != used)
 
 
-def _quota_words(baseline: Exchange, now: dt.datetime) -> str | None:
-    words = [s for s in checks.single(baseline, now=now) if s.cause is Cause.RATE_LIMIT
+def _quota_words(base_signals: list[Signal]) -> str | None:
+    words = [s for s in base_signals if s.cause is Cause.RATE_LIMIT
              and (s.check == "keywords" or s.check.startswith("catalogue:"))]
     if combine(s.weight for s in words) >= 0.6:
         return "the response says a rate limit or quota is exceeded"
@@ -244,8 +245,10 @@ def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
                 def run(p: Probe) -> Exchange:
                     c = http
                     if p.local_address != probe.local_address and p.local_address:
-                        c = family_clients.setdefault(p.local_address, make_client(
-                            timeout=timeout, proxy=proxy, local_address=p.local_address))
+                        if p.local_address not in family_clients:  # one client per family
+                            family_clients[p.local_address] = make_client(
+                                timeout=timeout, proxy=proxy, local_address=p.local_address)
+                        c = family_clients[p.local_address]
                     return send(p, client=c, deadline=deadline)
 
                 results = list(pool.map(run, step.probes))
@@ -283,8 +286,10 @@ async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = Non
     async def run(p: Probe) -> Exchange:
         c = http
         if p.local_address != probe.local_address and p.local_address:
-            c = family_clients.setdefault(p.local_address, make_async_client(
-                timeout=timeout, proxy=proxy, local_address=p.local_address))
+            if p.local_address not in family_clients:  # one client per family
+                family_clients[p.local_address] = make_async_client(
+                    timeout=timeout, proxy=proxy, local_address=p.local_address)
+            c = family_clients[p.local_address]
         return await asend(p, client=c, deadline=deadline)
 
     gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,

@@ -68,14 +68,19 @@ def single(ex: Exchange, *, now: dt.datetime | None = None) -> list[Signal]:
     return out
 
 
-def differential(ev: Evidence) -> list[Signal]:
-    """Every signal from comparing the baseline with the variants."""
+def differential(ev: Evidence, *, baseline_signals: list[Signal] | None = None) -> list[Signal]:
+    """Every signal from comparing the baseline with the variants.
+
+    ``baseline_signals`` is ``single(ev.baseline)`` when the caller has it already.
+    """
     out: list[Signal] = []
     for module in MODULES:
         if module is permissions:
             continue
         out += module.differential(ev)
-    others = [s for s in single(ev.baseline, now=ev.now)
+    if baseline_signals is None:
+        baseline_signals = single(ev.baseline, now=ev.now)
+    others = [s for s in baseline_signals
               if s.cause not in (None, Cause.PERMISSIONS, Cause.API_KEY) and s.check != "status"]
     competing = max((combine(s.weight for s in others if s.cause is cause) for cause in Cause),
                     default=0.0)

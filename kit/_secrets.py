@@ -7,9 +7,11 @@ keys apart without revealing either.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
 
 _SECRET_HEADERS = frozenset(
@@ -173,3 +175,71 @@ def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
         if secret in text:
             text = text.replace(secret, mask(secret))
     return _JWT.sub(lambda m: mask(m.group(0)), text)
+
+
+def masker(secrets: Iterable[str]) -> Callable[[str], str]:
+    """``mask_text`` with the secrets compiled once, for masking many texts.
+
+    The secrets become one regular expression shaped like a trie, so a text is scanned once
+    whatever their number (a Kong file or an nginx map may list thousands of keys); at a
+    position the longest secret wins, as in ``mask_text``.
+    """
+    pattern = _compiled(frozenset(s for s in secrets if len(s) >= 4))
+
+    def apply(text: str) -> str:
+        if pattern is not None:
+            text = pattern.sub(lambda m: mask(m.group(0)), text)
+        return _JWT.sub(lambda m: mask(m.group(0)), text)
+
+    return apply
+
+
+@functools.lru_cache(maxsize=32)  # a configuration's keys are compiled once, not per request
+def _compiled(known: frozenset[str]) -> re.Pattern[str] | None:
+    short = sorted(s for s in known if len(s) <= 256)
+    long_ = sorted((s for s in known if len(s) > 256), key=len, reverse=True)
+    parts = [re.escape(s) for s in long_] + ([_trie(short)] if short else [])
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words`` (sorted), longest first at each branch."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())
+                    if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_MASKED = re.compile(r"^\[secure(?: [^\]]*)?\]$")
+
+
+def is_masked(value: str) -> bool:
+    """True when a value is the kit's masked stand-in (from a Diagnosis or a saved Exchange)."""
+    return bool(_MASKED.match(value.strip()))
+
+
+def same_secret(sent: str, known: str) -> bool | None:
+    """Does the credential the request carries equal one written in the configuration?
+
+    A plain value compares exactly. A masked value (``[secure … 32 chars #653bb1]``) compares
+    by length and fingerprint: True/False when the mask has a fingerprint, None ("cannot
+    tell") when it only has a length that matches.
+    """
+    sent = sent.strip()
+    if not is_masked(sent):
+        return sent == known
+    if "#" not in sent:  # a short secret's mask keeps only its length
+        return None if mask(known) == sent else False
+    return mask(known) == sent

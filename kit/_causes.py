@@ -166,7 +166,8 @@ CAUSES: dict[Cause, CauseInfo] = {
             "Check the exact path, method and trailing slash against the API's documentation "
             "or its OpenAPI definition.",
             "Audit the gateway configuration (Tyk, Kong, AWS API Gateway, nginx): routes, "
-            "methods, CORS preflight and access rules for this path.",
+            "methods, CORS preflight and access rules for this path; if you own it, "
+            "kit.audit(config, method=..., url=...) names the rule that refuses the request.",
             "Call the final URL directly instead of following a redirect that drops "
             "credentials, and enable the API or product on the account if required.",
         ),

@@ -1,4 +1,5 @@
-"""The command line: ``python -m kit diagnose URL``, ``explain FILE``, ``sandbox``, ``demo``.
+"""The command line: ``python -m kit diagnose URL``, ``explain FILE``, ``audit -c CONF URL``,
+``sandbox``, ``demo``.
 
 Exit codes: 0 a cause was found (or every demo scenario matched), 1 no cause found (or a demo
 mismatch), 2 bad input (a one-line message on stderr), 3 an unexpected error inside the kit.
@@ -95,7 +96,21 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("demo", help="diagnose every sandbox scenario and print a verdict table")
     m.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     m.set_defaults(func=_demo)
+
+    from ._cli_audit import add_parser
+
+    add_parser(sub)
+    sub.choices["audit"].set_defaults(func=_audit)
     return parser
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from ._cli_audit import run
+
+    try:
+        return run(args, parse_headers(args.headers))
+    except ValueError as exc:  # ConfigError, AuditUsageError and bad arguments are all ValueErrors
+        raise UsageError(str(exc)) from None
 
 
 # -- diagnose ---------------------------------------------------------------------------------

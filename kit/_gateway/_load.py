@@ -1,0 +1,171 @@
+"""Read a gateway configuration from files and tell which gateway it is for.
+
+``load_config`` takes a path, a list of paths (a Tyk API definition with its policies, an AWS
+resource policy with the OpenAPI export), a directory of them, or an already loaded
+configuration; ``kind=`` skips the sniffing. Every failure is a ``ConfigError`` that names the
+file and, where it applies, the line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ._document import Document, parse_document
+from ._model import ConfigError, GatewayConfig
+
+KINDS = ("nginx", "tyk", "kong", "aws")
+_DATA_SUFFIXES = {".json", ".yaml", ".yml"}
+_MAX_BYTES = 20 * 1024 * 1024  # a gateway config larger than this is not a config
+ConfigSource = str | Path | GatewayConfig | Sequence[str | Path]
+
+
+def load_config(source: ConfigSource, *, kind: str | None = None) -> GatewayConfig:
+    """A loaded configuration, its gateway detected from the content unless ``kind`` is given."""
+    if isinstance(source, GatewayConfig):
+        return source
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    paths = _paths(source)
+    if len(paths) == 1 and (kind == "nginx" or (kind is None and _is_nginx(paths[0]))):
+        module = importlib.import_module("._nginx_parse", __package__)
+        loaded: GatewayConfig = module.load_nginx(paths[0])
+        return loaded
+    docs = [_document(p) for p in paths]
+    return _from_documents(docs, kind)
+
+
+def parse_config(text: str, *, kind: str | None = None, source: str = "<text>") -> GatewayConfig:
+    """A configuration given as text (a notebook cell, an upload); same detection as files."""
+    if not isinstance(text, str):
+        raise TypeError("parse_config takes the configuration's text; use load_config for files")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if not text.strip():
+        raise ConfigError("the configuration is empty", source=source,
+                          hint="paste or upload the gateway's configuration file")
+    if kind == "nginx" or (kind is None and _nginx_text(text)):
+        module = importlib.import_module("._nginx_parse", __package__)
+        loaded: GatewayConfig = module.parse_nginx(text, source)
+        return loaded
+    return _from_documents([parse_document(text, source)], kind)
+
+
+def detect(doc: Document) -> tuple[str, str] | None:
+    """(gateway, role) for a JSON/YAML document, e.g. ("tyk", "policies"), or None."""
+    for kind, sniff in _sniffers():
+        role = sniff(doc.data)
+        if role:
+            return kind, role if isinstance(role, str) else kind
+    return None
+
+
+def _sniffers() -> list[tuple[str, Callable[[object], Any]]]:
+    package = __package__
+    return [
+        ("aws", importlib.import_module("._aws", package).looks_like_aws),
+        ("kong", importlib.import_module("._kong", package).looks_like_kong),
+        ("tyk", importlib.import_module("._tyk", package).looks_like_tyk),
+    ]
+
+
+def _from_documents(docs: list[Document], kind: str | None) -> GatewayConfig:
+    kinds: dict[str, list[Document]] = {}
+    for doc in docs:
+        found = kind or (detect(doc) or (None, ""))[0]
+        if found is None:
+            raise ConfigError(
+                "cannot tell which gateway this configuration is for", source=doc.source,
+                hint="expected a Tyk API definition or policy, a Kong declarative file, an AWS "
+                     "resource policy or OpenAPI export, or nginx; pass kind='tyk', 'kong', "
+                     "'aws' or 'nginx' if it is one of them")
+        kinds.setdefault(found, []).append(doc)
+    if len(kinds) > 1:
+        named = "; ".join(f"{k}: {', '.join(d.source for d in ds)}" for k, ds in kinds.items())
+        raise ConfigError(f"these files are for different gateways ({named})",
+                          source=docs[0].source, hint="audit one gateway at a time")
+    (found_kind, group), = kinds.items()
+    if found_kind == "nginx":
+        raise ConfigError("nginx configurations are text, not JSON/YAML", source=group[0].source,
+                          hint="pass the nginx .conf file itself")
+    package = __package__
+    if found_kind == "kong":
+        if len(group) > 1:
+            raise ConfigError("Kong takes one declarative file", source=group[1].source,
+                              hint="merge the files (deck file merge) or audit them one by one")
+        loaded: GatewayConfig = importlib.import_module("._kong", package).load_kong(group[0])
+        return loaded
+    loader = {"tyk": ("._tyk", "load_tyk"), "aws": ("._aws", "load_aws")}[found_kind]
+    loaded = getattr(importlib.import_module(loader[0], package), loader[1])(group)
+    return loaded
+
+
+def _paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    if isinstance(source, str | Path):
+        items: list[str | Path] = [source]
+    elif isinstance(source, Sequence):
+        items = list(source)
+    else:
+        raise TypeError(f"expected a path, a list of paths or a loaded configuration, "
+                        f"not {type(source).__name__}")
+    if not items:
+        raise ValueError("no configuration files given")
+    paths: list[Path] = []
+    for item in items:
+        if isinstance(item, str) and ("\n" in item or "{" in item):
+            raise ValueError("that looks like a configuration's text, not a path: use "
+                             "kit.parse_config(text) for text")
+        path = Path(item).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _DATA_SUFFIXES)
+            if not found:
+                raise ConfigError("no .json, .yaml or .yml files in this directory",
+                                  source=str(path), hint="for nginx, pass the .conf file")
+            paths.extend(found)
+        elif not path.exists():
+            raise ConfigError("no such file", source=str(path),
+                              hint="check the path (relative paths start at the current "
+                                   f"directory, {Path.cwd()})")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _document(path: Path) -> Document:
+    text = _read(path)
+    return parse_document(text, str(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise ConfigError(f"the file is {size / 2**20:.0f} MiB, too large for a gateway "
+                              "configuration", source=str(path), hint="pass the config file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file ({exc.strerror or exc})", source=str(path),
+                          hint="check the path and its permissions") from None
+    if b"\x00" in raw[:4096]:
+        raise ConfigError("this is a binary file, not a configuration", source=str(path))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError("not UTF-8 text", source=str(path), line=line,
+                          hint="save the file as UTF-8") from None
+
+
+def _is_nginx(path: Path) -> bool:
+    if path.suffix.lower() in _DATA_SUFFIXES:
+        return False
+    return _nginx_text(_read(path))
+
+
+def _nginx_text(text: str) -> bool:
+    if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        return False
+    module = importlib.import_module("._nginx_parse", __package__)
+    return bool(module.looks_like_nginx(text))

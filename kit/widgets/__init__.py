@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._access import AccessMatrixPanel, AccessReport
 from ._allowlist import AllowlistPanel, AllowlistReport
+from ._audit import AuditPanel
 from ._base import Feedback, SecretField
 from ._gateway import GatewayPanel
 from ._jwt import JwtPanel, JwtReport
@@ -30,6 +31,7 @@ __all__ = [
     "AccessReport",
     "AllowlistPanel",
     "AllowlistReport",
+    "AuditPanel",
     "Feedback",
     "GatewayPanel",
     "JwtPanel",

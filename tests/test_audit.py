@@ -339,3 +339,21 @@ def test_yaml_aliases_that_loop_or_explode_are_refused_with_a_place(tmp_path):
         bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]\n"
     with pytest.raises(kit.ConfigError, match="aliases expand"):
         parse_document(bomb, "bomb.yml")
+
+
+def test_cross_check_of_a_success_agrees_or_differs(site):
+    """A live 200 the configuration also allows agrees; one it would refuse differs."""
+    ok = Exchange(method="GET", url="http://api.example.com/v1/items", status=200,
+                  local_address=PERIMETER)
+    assert kit.cross_check(ok, site).verdict == "explains"
+    refused = kit.cross_check(ok, site, source_address=OUTSIDER)
+    assert refused.verdict == "differs"
+    assert "succeeded" in refused.summary
+
+
+def test_several_nginx_files_ask_for_the_main_one(site, tmp_path):
+    """Two nginx files: nginx reads one main file and follows its includes; say so."""
+    other = tmp_path / "other.conf"
+    other.write_text("server {\n    listen 81;\n}\n")
+    with pytest.raises(kit.ConfigError, match="main configuration"):
+        kit.load_config([site, other])

@@ -50,7 +50,7 @@ def audit(config: ConfigSource, *, method: str = "GET", url: str = "/",
 
 
 def evaluate(config: GatewayConfig, request: AuditRequest) -> AuditResult:
-    """``config.evaluate(request)`` with the request attached to the result."""
+    """``config.evaluate(request)``, every secret masked, the request and config attached."""
     from ._render import config_secrets
     from ._scrub import scrub, sent_secrets
 
@@ -65,7 +65,8 @@ Verdict = Literal["explains", "differs", "allows"]
 class CrossCheck:
     """A live answer set beside what the configuration would answer for the same request."""
 
-    verdict: Verdict  # explains: same refusal; differs: refuses otherwise; allows: lets it by
+    verdict: Verdict  # explains: same answer; differs: answers otherwise; allows: lets a
+    # refused request through (the refusal comes from elsewhere)
     live_status: int | None
     live_cause: Cause | None  # the diagnosis's first cause
     audit: AuditResult
@@ -159,6 +160,15 @@ def _top_cause(source: Diagnosis | Exchange) -> Cause | None:
 def _compare(live: int | None, live_cause: Cause | None,
              result: AuditResult) -> tuple[Verdict, str]:
     rule = f" ({result.rule})" if result.rule else ""
+    succeeded = live is not None and live < 400
+    if result.allowed and succeeded:
+        return "explains", (f"The configuration lets the request through{rule}, as the live "
+                            f"answer ({live}) did.")
+    if succeeded:
+        return "differs", (
+            f"This configuration would refuse with {result.status}{rule}, but the live request "
+            f"succeeded ({live}): the deployed configuration differs from this file, or the "
+            f"request reached another server or route. {result.reason}")
     if result.allowed:
         return "allows", (
             f"This configuration lets the request through{rule}, yet it was answered {live}: "

@@ -29,6 +29,10 @@ def load_config(source: ConfigSource, *, kind: str | None = None) -> GatewayConf
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     paths = _paths(source)
+    if len(paths) > 1 and (kind == "nginx" or (kind is None and any(map(_is_nginx, paths)))):
+        raise ConfigError("nginx takes one file: its main configuration", source=str(paths[0]),
+                          hint="pass the file nginx is started with (or the site file); "
+                               "its include lines are followed")
     if len(paths) == 1 and (kind == "nginx" or (kind is None and _is_nginx(paths[0]))):
         module = importlib.import_module("._nginx_parse", __package__)
         loaded: GatewayConfig = module.load_nginx(paths[0])

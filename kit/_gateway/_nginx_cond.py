@@ -33,7 +33,11 @@ class Condition:
     def text(self) -> str:
         if self.op in _FILE_TESTS:
             return f"{self.op} {self.subject}"
-        return f"{self.subject} {self.op} {self.operand}".strip()
+        if not self.op:
+            return self.subject
+        operand = self.operand if self.operand and " " not in self.operand else \
+            '"' + self.operand.replace('"', '\\"') + '"'
+        return f"{self.subject} {self.op} {operand}"
 
     def variables(self) -> list[str]:
         return variables_in(self.subject) + variables_in(self.operand)

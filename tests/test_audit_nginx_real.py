@@ -390,3 +390,43 @@ def test_maps_geo_and_server_name_captures_match_real_nginx(tmp_path: Path) -> N
             assert (actual, predicted[0]) == (expected, expected), (path, host, headers)
     finally:
         server.stop()
+
+
+INHERIT = r"""
+server {
+  listen 127.0.0.1:@PORT default_server;
+  server_name site.test;
+  root @WWW;
+  allow 127.0.0.2;
+  deny all;
+  location / { }
+  location /admin/ { allow all; }
+  location /api/ { limit_except GET { deny all; } }
+  location ~ \.gif$ { }
+  location /x/ { satisfy any; auth_basic "x"; auth_basic_user_file @ROOT/htpasswd; }
+}
+server { listen 127.0.0.1:@UP; location / { return 200; } }
+"""
+
+
+def test_server_level_access_rules_inherit_as_in_real_nginx(tmp_path: Path) -> None:
+    """Server-level allow/deny reach locations without their own rules, limit_except blocks
+    and regex locations, and `satisfy any` with basic auth: 20 requests, as nginx answers."""
+    server = RealNginx(tmp_path, INHERIT)
+    for name in ("api/index.html", "x/index.html"):  # files exist: a 404 is not the audit's
+        (tmp_path / "www" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "www" / name).write_text("x\n")
+    server.start()
+    try:
+        config = load_nginx(server.conf)
+        mismatches = []
+        for method in ("GET", "POST"):
+            for path in ("/", "/admin/", "/api/", "/pic.gif", "/x/"):
+                for source in (H1, H2):
+                    row = (method, path, S, {}, source)
+                    actual = server.send(*row)
+                    if _audit(config, server.port, row)[0] != actual:
+                        mismatches.append((*row, actual))
+        assert mismatches == []
+    finally:
+        server.stop()

@@ -124,15 +124,34 @@ def find_location(locations: tuple[Location, ...], uri: str, steps: list[Step],
     elif redirect is not None:
         return Found(DONE, (*chain, redirect))
     if not noregex:
+        missed: list[Location] = []
         for loc in locations:
             if loc.regex is None:
                 continue
             match = loc.regex.search(uri)
-            steps.append(Step(loc.directive.ref(), "pass" if match else "skip",
-                              f"{loc.label} {'matches' if match else 'does not match'} {uri}"))
-            if match:
-                inner = find_location(loc.nested, uri, steps, (*chain, loc))
-                if inner.rc == DECLINED:
-                    return Found(OK, (*chain, loc), match)
-                return Found(OK, inner.chain, inner.match or match)
+            if not match:
+                missed.append(loc)
+                if len(missed) <= _TRACE_MISSES:
+                    steps.append(Step(loc.directive.ref(), "skip",
+                                      f"{loc.label} does not match {uri}"))
+                continue
+            _quiet(missed, steps)
+            steps.append(Step(loc.directive.ref(), "pass", f"{loc.label} matches {uri}"))
+            inner = find_location(loc.nested, uri, steps, (*chain, loc))
+            if inner.rc == DECLINED:
+                return Found(OK, (*chain, loc), match)
+            return Found(OK, inner.chain, inner.match or match)
+        _quiet(missed, steps)
     return Found(rc, found.chain, found.match)
+
+
+_TRACE_MISSES = 8
+"""Regex locations shown in the trace when they do not match; the rest are counted."""
+
+
+def _quiet(missed: list[Location], steps: list[Step]) -> None:
+    if len(missed) > _TRACE_MISSES:
+        first = missed[_TRACE_MISSES]
+        steps.append(Step(first.directive.ref(), "note",
+                          f"{len(missed) - _TRACE_MISSES} more regex location(s) from "
+                          f"{first.directive.ref()} on do not match either (not listed)"))

@@ -145,3 +145,48 @@ def test_start_here_diagnoses_in_a_real_browser(lab: Lab) -> None:
         finally:
             browser.close()
     print(f"screenshot: {SCREENSHOT}")  # noqa: T201 - the artifact's path, for a person to open
+
+
+AUDIT_SCREENSHOT = ROOT / "benchmarks" / "out" / "browser-07_gateway_configuration.png"
+
+
+@pytest.mark.timeout(150)
+def test_audit_panel_answers_in_a_real_browser(lab: Lab) -> None:
+    """Notebook 07 in JupyterLab: Run All, change the audit form, press Audit: the verdict and
+    the highlighted rule appear."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        failed = AUDIT_SCREENSHOT.with_name("browser-07_gateway_configuration-failed.png")
+        AUDIT_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            page.goto(f"{lab.base_url}/lab/tree/notebooks/07_gateway_configuration.ipynb"
+                      f"?token={lab.token}")
+            notebook = page.locator(".jp-NotebookPanel")
+            expect(page.get_by_role("button", name=re.compile(r"Python 3.*\| Idle"))
+                   ).to_be_visible(timeout=60_000)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            audit = notebook.locator("button.jupyter-button", has_text="Audit")
+            expect(audit).to_be_visible(timeout=60_000)
+            expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(
+                0, timeout=60_000)
+            expect(notebook.get_by_text("Allowed — 200")).to_have_count(0)
+            form = audit.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            form.locator(".widget-dropdown", has_text="Method").locator("select").select_option(
+                "GET")
+            form.locator(".widget-text", has_text="URL").locator("input").fill(
+                "http://api.example.com/v1/items")
+            form.locator(".widget-text", has_text="From address").locator("input").fill(
+                "127.0.0.2")
+            audit.click()
+            expect(notebook.get_by_text("Allowed — 200").first).to_be_visible(timeout=30_000)
+            audit.scroll_into_view_if_needed()
+            page.screenshot(path=str(AUDIT_SCREENSHOT))
+        except Exception:
+            page.screenshot(path=str(failed))
+            raise
+        finally:
+            browser.close()

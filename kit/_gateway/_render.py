@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from .._secrets import is_secret_header, is_secret_param, mask, mask_text
 from ._model import AuditResult, GatewayConfig, RuleRef
 
-_MARK = {"allow": "✓", "deny": "✗", "pass": "→", "skip": "·", "limit": "⏱", "note": "i"}
+_MARK = {"allow": "✓", "deny": "✗", "pass": "→", "skip": "·", "limit": "≤", "note": "i"}
 # `key: value`, `"api_key": "value"`, `password=value`: a value under a secret-sounding name.
 _ASSIGNED = re.compile(
     r"""(?P<name>["']?[\w.-]*(?:key|secret|token|passw(?:or)?d|credential|signature)s?["']?\s*"""

@@ -357,3 +357,12 @@ def test_several_nginx_files_ask_for_the_main_one(site, tmp_path):
     other.write_text("server {\n    listen 81;\n}\n")
     with pytest.raises(kit.ConfigError, match="main configuration"):
         kit.load_config([site, other])
+
+
+def test_cross_check_follows_the_redirect_the_diagnosis_followed(sandbox, site):
+    """A baseline that redirected: the request checked is the one the refusal answered."""
+    live = kit.diagnose(**sandbox.scenario("config-redirect-drops-credentials").request())
+    assert 300 <= live.baseline.status < 400
+    check = kit.cross_check(live, site)
+    assert check.live_status == 403
+    assert check.audit.request.path.endswith("/v2/items")

@@ -145,6 +145,12 @@ def _baseline(source: Diagnosis | Exchange) -> Exchange:
     exchange = source if isinstance(source, Exchange) else source.baseline
     if exchange is None:
         raise ValueError("the diagnosis holds no request to check: run kit.diagnose first")
+    if not isinstance(source, Exchange) and exchange.status and 300 <= exchange.status < 400:
+        from .._variants import REDIRECT
+
+        # the refusal came after the redirect: check the request the client sent next
+        followed = next((x for x in source.exchanges if x.label == REDIRECT and x.status), None)
+        exchange = followed or exchange
     if exchange.status is None:
         what = exchange.error.message if exchange.error else "no answer"
         raise ValueError(f"the live request got no HTTP answer ({what}): a configuration "

@@ -230,23 +230,9 @@ class AuditResult:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict (secrets masked), for --json and exports."""
-        def ref(rule: RuleRef | None) -> dict[str, object] | None:
-            return None if rule is None else {"source": rule.source, "line": rule.line,
-                                              "path": rule.path, "text": rule.text}
+        from ._render import to_dict
 
-        return {
-            "kind": self.kind, "allowed": self.allowed, "status": self.status,
-            "rule": ref(self.rule), "reason": self.reason, "fix": self.fix,
-            "cause": self.cause.value if self.cause else None,
-            "request": self.request.describe() if self.request else None,
-            "steps": [{"rule": ref(s.rule), "effect": s.effect, "says": s.says}
-                      for s in self.steps],
-            "limits": [{"rule": ref(lim.rule), "describe": lim.describe, "status": lim.status,
-                        "per_second": lim.per_second, "quota": lim.quota,
-                        "period_seconds": lim.period.total_seconds() if lim.period else None}
-                       for lim in self.limits],
-            "assumptions": list(self.assumptions),
-        }
+        return to_dict(self)
 
 
 @runtime_checkable

@@ -22,6 +22,27 @@ _ASSIGNED = re.compile(
     r"""[:=]\s*)(?P<quote>["']?)(?P<value>[^\s"',;#}\]]{4,})""", re.IGNORECASE)
 
 
+def to_dict(result: AuditResult) -> dict[str, object]:
+    """A JSON-ready dict of an AuditResult (its texts are already masked)."""
+    def ref(rule: RuleRef | None) -> dict[str, object] | None:
+        return None if rule is None else {"source": rule.source, "line": rule.line,
+                                          "path": rule.path, "text": rule.text}
+
+    return {
+        "kind": result.kind, "allowed": result.allowed, "status": result.status,
+        "rule": ref(result.rule), "reason": result.reason, "fix": result.fix,
+        "cause": result.cause.value if result.cause else None,
+        "request": result.request.describe() if result.request else None,
+        "steps": [{"rule": ref(s.rule), "effect": s.effect, "says": s.says}
+                  for s in result.steps],
+        "limits": [{"rule": ref(lim.rule), "describe": lim.describe, "status": lim.status,
+                    "per_second": lim.per_second, "quota": lim.quota,
+                    "period_seconds": lim.period.total_seconds() if lim.period else None}
+                   for lim in result.limits],
+        "assumptions": list(result.assumptions),
+    }
+
+
 def headline(result: AuditResult) -> str:
     verdict = "ALLOWED" if result.allowed else "DENIED"
     return f"{verdict} {result.status} ({result.kind}): {result.reason}"

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._diagnosis import Diagnosis
+    from ._gateway._model import GatewayConfig
 
 
 class AuditUsageError(ValueError):
@@ -58,3 +62,28 @@ def run(args: argparse.Namespace, headers: list[tuple[str, str]]) -> int:
     print(text)  # noqa: T201 - the command line prints its result
 
     return 0 if result.allowed else 1
+
+
+def load_for_diagnose(configs: list[str]) -> GatewayConfig | None:
+    """``diagnose --config``: the configuration, loaded before any request is sent."""
+    if not configs:
+        return None
+    from ._gateway._load import load_config
+
+    return load_config(configs[0] if len(configs) == 1 else configs)
+
+
+def print_cross_check(d: Diagnosis, config: GatewayConfig, source_address: str | None,
+                      headers: list[tuple[str, str]], *, as_json: bool) -> tuple[str, Any]:
+    """The cross-check section for ``diagnose --config``: (JSON key, value) or a text.
+
+    The headers given on the command line (real values) replace the masked ones of the
+    record, so the configuration's keys are compared exactly.
+    """
+    from ._gateway._audit import cross_check
+
+    check = cross_check(d, config, source_address=source_address, headers=headers)
+    if as_json:
+        return "cross_check", {"verdict": check.verdict, "summary": check.summary,
+                               "audit": check.audit.to_dict()}
+    return "text", f"Cross-check against the configuration: {check.verdict}\n{check}"

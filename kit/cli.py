@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--allow-unsafe", action="store_true",
                    help="allow replaying non-idempotent methods (POST, PATCH, ...)")
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    d.add_argument("-c", "--config", action="append", default=[], metavar="FILE",
+                   help="the gateway's configuration: after the diagnosis, check whether it "
+                        "explains the live answer (nginx, Tyk, Kong, AWS; repeatable)")
+    d.add_argument("--from", dest="source_address", metavar="ADDR",
+                   help="with --config: the client address the gateway sees (your egress)")
     d.set_defaults(func=_diagnose)
 
     e = sub.add_parser("explain", help="explain a saved response or HAR file, without network")
@@ -120,15 +125,21 @@ def _diagnose(args: argparse.Namespace) -> int:
     content = _read_data(args.data)
     method = (args.method or ("POST" if content is not None else "GET")).upper()
     from . import diagnose
+    from ._cli_audit import load_for_diagnose, print_cross_check
 
     try:
+        config = load_for_diagnose(args.config)  # a broken config fails before any request
         d = diagnose(args.url, method=method, headers=headers,
                      content=content, budget=args.budget, timeout=args.timeout,
                      local_address=args.local_address, proxy=args.proxy,
                      replay_unsafe=args.allow_unsafe)
+        if config is None:
+            return _print_diagnosis(d, as_json=args.json)
+        code = _print_diagnosis(d, as_json=args.json, extra=print_cross_check(
+            d, config, args.source_address, headers, as_json=args.json))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return _print_diagnosis(d, as_json=args.json)
+    return code
 
 
 def parse_headers(lines: Sequence[str]) -> list[tuple[str, str]]:
@@ -193,11 +204,18 @@ def _explain(args: argparse.Namespace) -> int:
     return _print_diagnosis(explain(exchange), as_json=args.json)
 
 
-def _print_diagnosis(d: Diagnosis, *, as_json: bool) -> int:
+def _print_diagnosis(d: Diagnosis, *, as_json: bool,
+                     extra: tuple[str, Any] | None = None) -> int:
+    """Print the diagnosis (and an extra section: a JSON key and value, or a text)."""
     if as_json:
-        print(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
+        data = d.to_dict()
+        if extra is not None:
+            data[extra[0]] = extra[1]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(d.to_text(color=_color()), end="")
+        if extra is not None:
+            print(f"\n{extra[1]}")
     return 0 if d.findings and d.findings[0].confidence >= THIN else 1
 
 

@@ -366,3 +366,30 @@ def test_cross_check_follows_the_redirect_the_diagnosis_followed(sandbox, site):
     check = kit.cross_check(live, site)
     assert check.live_status == 403
     assert check.audit.request.path.endswith("/v2/items")
+
+
+def test_cli_diagnose_with_config_adds_the_cross_check(sandbox, site, capsys):
+    """`diagnose URL --config site.conf`: the diagnosis, then whether the config explains it;
+    the key given with -H appears nowhere."""
+    scenario = sandbox.scenario("ip-allowlist-generic")
+    key = dict(scenario.headers)["X-API-Key"]
+    code = main(["diagnose", scenario.url, "-H", f"X-API-Key: {key}", "--config", str(site)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Cross-check against the configuration: explains" in out
+    assert key not in out
+    main(["diagnose", scenario.url, "-H", f"X-API-Key: {key}", "-c", str(site), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["cross_check"]["verdict"] == "explains"
+    assert data["cross_check"]["audit"]["status"] == 403
+
+
+def test_cli_diagnose_with_a_broken_config_sends_nothing(sandbox, tmp_path, capsys):
+    """A configuration that cannot be read stops the command before its first request."""
+    conf = tmp_path / "broken.conf"
+    conf.write_text("server {\n  location / {\n    deny all\n  }\n}\n")
+    before = len(sandbox.hits)
+    code = main(["diagnose", sandbox.scenario("waf-user-agent").url, "-c", str(conf)])
+    assert code == 2
+    assert "broken.conf:" in capsys.readouterr().err
+    assert len(sandbox.hits) == before

@@ -64,11 +64,19 @@ def run(args: argparse.Namespace, headers: list[tuple[str, str]]) -> int:
     return 0 if result.allowed else 1
 
 
-def load_for_diagnose(configs: list[str]) -> GatewayConfig | None:
-    """``diagnose --config``: the configuration, loaded before any request is sent."""
+def load_for_diagnose(configs: list[str], source_address: str | None) -> GatewayConfig | None:
+    """``diagnose --config``: the configuration (and --from), checked before any request."""
     if not configs:
         return None
+    import ipaddress
+
     from ._gateway._load import load_config
+
+    if source_address is not None:
+        try:
+            ipaddress.ip_address(source_address.strip("[]"))
+        except ValueError:
+            raise AuditUsageError(f"--from {source_address!r} is not an IP address") from None
 
     return load_config(configs[0] if len(configs) == 1 else configs)
 
@@ -82,7 +90,12 @@ def print_cross_check(d: Diagnosis, config: GatewayConfig, source_address: str |
     """
     from ._gateway._audit import cross_check
 
-    check = cross_check(d, config, source_address=source_address, headers=headers)
+    try:
+        check = cross_check(d, config, source_address=source_address, headers=headers)
+    except ValueError as exc:  # no HTTP answer to explain: say so after the diagnosis
+        if as_json:
+            return "cross_check", {"verdict": None, "summary": str(exc), "audit": None}
+        return "text", f"Cross-check against the configuration: not possible ({exc})"
     if as_json:
         return "cross_check", {"verdict": check.verdict, "summary": check.summary,
                                "audit": check.audit.to_dict()}

@@ -128,7 +128,7 @@ def _diagnose(args: argparse.Namespace) -> int:
     from ._cli_audit import load_for_diagnose, print_cross_check
 
     try:
-        config = load_for_diagnose(args.config)  # a broken config fails before any request
+        config = load_for_diagnose(args.config, args.source_address)  # fails before a request
         d = diagnose(args.url, method=method, headers=headers,
                      content=content, budget=args.budget, timeout=args.timeout,
                      local_address=args.local_address, proxy=args.proxy,

@@ -393,3 +393,18 @@ def test_cli_diagnose_with_a_broken_config_sends_nothing(sandbox, tmp_path, caps
     assert code == 2
     assert "broken.conf:" in capsys.readouterr().err
     assert len(sandbox.hits) == before
+
+
+def test_cli_diagnose_with_config_when_nothing_answers(site, capsys):
+    """No HTTP answer (a closed port): the diagnosis is printed, the cross-check says why not."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = main(["diagnose", f"http://127.0.0.1:{port}/v1/items", "-c", str(site),
+                 "--budget", "1", "--timeout", "2"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    assert "Cross-check against the configuration: not possible" in out
+    assert main(["diagnose", "http://127.0.0.1:9/", "-c", str(site), "--from", "office"]) == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ipywidgets as w
 
 import kit
@@ -67,3 +69,18 @@ def test_upload_is_kept_out_of_widget_state(tmp_path):
         assert CANARY not in dumped(widget.get_state())
     assert CANARY not in dumped(w.Widget.get_manager_state(drop_defaults=False))
     assert not any(CANARY in value for value in text_values(panel.root))
+
+
+def test_upload_names_cannot_leave_the_private_folder(tmp_path):
+    """An upload named like a path is kept inside the panel's temporary folder."""
+    text = "server {\n  listen 80;\n  location / {\n    deny all;\n  }\n}\n"
+    panel = kw.AuditPanel(url="/x", source_address="203.0.113.9")
+    panel.upload.set_state({"value": [{"name": "../../evil.conf", "type": "text/plain",
+                                       "size": len(text), "last_modified": 0,
+                                       "content": text.encode()}]})
+    kept = Path(panel.path.value)
+    assert kept.parent.name.startswith("kit-config-")
+    assert kept.resolve().parent == kept.parent.resolve()
+    assert kept.is_file()
+    assert panel.last is not None
+    assert panel.last.status == 403

@@ -72,15 +72,21 @@ class AuditPanel(Panel):
         if not files:
             return
         self.upload.value = ()
-        folder = Path(tempfile.mkdtemp(prefix="kit-config-"))
-        written = []
-        for item in files:
-            name = re.sub(r"[^\w.-]", "_", Path(str(item["name"])).name) or "config.txt"
-            target = folder / name
-            target.write_bytes(bytes(item["content"]))
-            written.append(str(target))
-        self.path.value = ", ".join(written)
-        self.run()
+
+        def keep() -> list[str]:
+            folder = Path(tempfile.mkdtemp(prefix="kit-config-"))
+            written = []
+            for item in files:
+                name = re.sub(r"[^\w.-]", "_", str(item["name"])).lstrip(".") or "config.txt"
+                target = folder / name
+                target.write_bytes(bytes(item["content"]))
+                written.append(str(target))
+            return written
+
+        written = self.feedback.attempt(keep, what="Could not keep the upload", todo="try again")
+        if written:
+            self.path.value = ", ".join(written)
+            self.run()
 
     def load(self) -> GatewayConfig | None:
         """Load the configuration named in the form (a red message when it cannot be read)."""

@@ -397,12 +397,9 @@ def test_cli_diagnose_with_a_broken_config_sends_nothing(sandbox, tmp_path, caps
 
 def test_cli_diagnose_with_config_when_nothing_answers(site, capsys):
     """No HTTP answer (a closed port): the diagnosis is printed, the cross-check says why not."""
-    import socket
+    from tests.test_probe import closed_port
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    code = main(["diagnose", f"http://127.0.0.1:{port}/v1/items", "-c", str(site),
+    code = main(["diagnose", f"http://127.0.0.1:{closed_port()}/v1/items", "-c", str(site),
                  "--budget", "1", "--timeout", "2"])
     out = capsys.readouterr().out
     assert code in (0, 1)

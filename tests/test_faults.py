@@ -30,6 +30,8 @@ from kit import _probe
 from kit._exchange import BODY_CAP
 from kit._triage import MAX_HOPS
 
+from .test_probe import closed_port, read_request
+
 Handler = Callable[[socket.socket, threading.Event], None]
 SLACK = 1.5
 KEY = "Bearer fk_live_9Qm2Vx7LpT4wRz8Ys3Kd"
@@ -100,19 +102,6 @@ class Server:
             pass  # a failed handshake or a client that hung up: what several tests provoke
 
 
-def read_request(conn: socket.socket, stop: threading.Event) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data and not stop.is_set():
-        try:
-            chunk = conn.recv(65536)
-        except TimeoutError:
-            continue
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
 @pytest.fixture
 def serve() -> Iterator[Callable[..., Server]]:
     """Start Servers for one test and close every one of them afterwards."""
@@ -139,13 +128,6 @@ def rst(conn: socket.socket) -> None:
     """Close with SO_LINGER 0, so the peer gets a TCP RST instead of a FIN."""
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     conn.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 def timed(url: str, timeout: float, **kwargs: object) -> tuple[kit.Diagnosis, float]:

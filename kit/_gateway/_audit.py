@@ -54,6 +54,8 @@ def evaluate(config: GatewayConfig, request: AuditRequest) -> AuditResult:
     from ._render import config_secrets
     from ._scrub import scrub, sent_secrets
 
+    # Evaluators mask what they know; this second pass (cheap: the masker is cached per set
+    # of secrets) keeps a configuration class that forgets one from leaking it.
     result = scrub(config.evaluate(request), [*sent_secrets(request), *config_secrets(config)])
     return dataclasses.replace(result, request=result.request or request, config=config)
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ._document import Document
 from ._model import ConfigError
@@ -68,22 +69,22 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def _num(op: Callable[[float, float], bool]) -> Compare:
+def _typed(parse: Callable[[str], Any], op: Callable[[Any, Any], bool]) -> Compare:
+    """A Numeric/Date comparison: both sides parsed; a value that does not parse never holds."""
     def compare(policy: str, value: str) -> bool:
         try:
-            return op(float(value), float(policy))
+            return op(parse(value), parse(policy))
         except ValueError:
             return False
     return compare
+
+
+def _num(op: Callable[[float, float], bool]) -> Compare:
+    return _typed(float, op)
 
 
 def _date(op: Callable[[dt.datetime, dt.datetime], bool]) -> Compare:
-    def compare(policy: str, value: str) -> bool:
-        try:
-            return op(_when(value), _when(policy))
-        except ValueError:
-            return False
-    return compare
+    return _typed(_when, op)
 
 
 def _when(text: str) -> dt.datetime:

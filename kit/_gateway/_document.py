@@ -123,19 +123,33 @@ def parse_document(text: str, source: str = "<text>") -> Document:
 
 def load_document(path: str | Path) -> Document:
     """Read and parse a JSON/YAML file; unreadable files raise ConfigError."""
+    return parse_document(read_text(path), str(path))
+
+
+_MAX_BYTES = 20 * 1024 * 1024  # a gateway config larger than this is not a config
+
+
+def read_text(path: str | Path) -> str:
+    """A configuration file's text; too large, binary, unreadable or non-UTF-8 files raise
+    ConfigError naming the file (and the line of the first bad byte)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise ConfigError(f"the file is {size / 2**20:.0f} MiB, too large for a gateway "
+                              "configuration", source=str(path), hint="pass the config file")
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the file ({exc.strerror or exc})", source=str(path),
                           hint="check the path and its permissions") from None
+    if b"\x00" in raw[:4096]:
+        raise ConfigError("this is a binary file, not a configuration", source=str(path))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ConfigError("not UTF-8 text", source=str(path), line=line,
                           hint="save the file as UTF-8") from None
-    return parse_document(text, str(path))
 
 
 # libyaml's parser when PyYAML was built with it (10-30x faster on large files); the same

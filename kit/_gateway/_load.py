@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._document import Document, parse_document
+from ._document import Document, parse_document, read_text
 from ._model import ConfigError, GatewayConfig
 
 KINDS = ("nginx", "tyk", "kong", "aws")
 _DATA_SUFFIXES = {".json", ".yaml", ".yml"}
-_MAX_BYTES = 20 * 1024 * 1024  # a gateway config larger than this is not a config
 ConfigSource = str | Path | GatewayConfig | Sequence[str | Path]
 
 
@@ -29,15 +28,19 @@ def load_config(source: ConfigSource, *, kind: str | None = None) -> GatewayConf
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     paths = _paths(source)
-    if len(paths) > 1 and (kind == "nginx" or (kind is None and any(map(_is_nginx, paths)))):
+    texts = [read_text(p) for p in paths]  # each file read once, whatever it turns out to be
+    nginx = [kind == "nginx" or (kind is None and _is_nginx(p, t)) for p, t in zip(
+        paths, texts, strict=True)]
+    if len(paths) > 1 and any(nginx):
         raise ConfigError("nginx takes one file: its main configuration", source=str(paths[0]),
                           hint="pass the file nginx is started with (or the site file); "
                                "its include lines are followed")
-    if len(paths) == 1 and (kind == "nginx" or (kind is None and _is_nginx(paths[0]))):
+    if nginx[0]:
         module = importlib.import_module("._nginx_parse", __package__)
-        loaded: GatewayConfig = module.load_nginx(paths[0])
+        loaded: GatewayConfig = module.parse_nginx(texts[0], str(paths[0]),
+                                                   paths[0].resolve().parent)
         return loaded
-    docs = [_document(p) for p in paths]
+    docs = [parse_document(t, str(p)) for p, t in zip(paths, texts, strict=True)]
     return _from_documents(docs, kind)
 
 
@@ -137,35 +140,8 @@ def _paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
     return paths
 
 
-def _document(path: Path) -> Document:
-    text = _read(path)
-    return parse_document(text, str(path))
-
-
-def _read(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise ConfigError(f"the file is {size / 2**20:.0f} MiB, too large for a gateway "
-                              "configuration", source=str(path), hint="pass the config file")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the file ({exc.strerror or exc})", source=str(path),
-                          hint="check the path and its permissions") from None
-    if b"\x00" in raw[:4096]:
-        raise ConfigError("this is a binary file, not a configuration", source=str(path))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError("not UTF-8 text", source=str(path), line=line,
-                          hint="save the file as UTF-8") from None
-
-
-def _is_nginx(path: Path) -> bool:
-    if path.suffix.lower() in _DATA_SUFFIXES:
-        return False
-    return _nginx_text(_read(path))
+def _is_nginx(path: Path, text: str) -> bool:
+    return path.suffix.lower() not in _DATA_SUFFIXES and _nginx_text(text)
 
 
 def _nginx_text(text: str) -> bool:

@@ -156,7 +156,7 @@ def _check_password(token: str, file_d: Directive | None, st: State,
         path = base_dir / path
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         st.assume(f"auth_basic: the user file {path} is not readable here; password assumed "
                   "valid")
         return None

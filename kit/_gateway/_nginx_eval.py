@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .._secrets import is_secret_header, is_secret_param, masker
+from .._secrets import masker
 from ._model import AuditRequest, AuditResult, Limit, RuleRef, Step
 from ._nginx_access import Subrequest, Verdict, access, inherited, innermost, limit_req
 from ._nginx_fix import cause_and_fix
@@ -23,6 +23,7 @@ from ._nginx_rewrite import Outcome, run_script
 from ._nginx_syntax import Directive
 from ._nginx_tree import Level, Model
 from ._nginx_vars import State, normalise_uri
+from ._scrub import sent_secrets
 
 MAX_URI_CHANGES = 10  # NGX_HTTP_MAX_URI_CHANGES (src/http/ngx_http_request.h)
 
@@ -66,11 +67,7 @@ class NginxConfig:
         status = verdict.status
         allowed = status < 400
         fix, cause = ("", None) if allowed else cause_and_fix(verdict, walk)
-        secrets = set(self.model.secrets)
-        secrets.update(v for k, v in request.headers if is_secret_header(k) or k == "cookie")
-        secrets.update(v for k, v in request.params() if is_secret_param(k))
-
-        clean = masker(secrets)
+        clean = masker({*self.model.secrets, *sent_secrets(request, names=("cookie",))})
 
         def ref(rule: RuleRef) -> RuleRef:
             return replace(rule, text=clean(rule.text))

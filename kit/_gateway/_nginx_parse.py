@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from ._document import read_text
 from ._model import ConfigError
 from ._nginx_checks import check, if_secrets
 from ._nginx_eval import NginxConfig
@@ -48,12 +49,7 @@ def parse_nginx(text: str, source: str = "<text>", base_dir: Path | None = None)
 def load_nginx(path: str | Path) -> NginxConfig:
     """Read an nginx configuration file, following its includes like nginx does."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path} ({exc})", source=str(path),
-                          hint="give the path of an nginx .conf file") from None
-    return parse_nginx(text, str(path), path.resolve().parent)
+    return parse_nginx(read_text(path), str(path), path.resolve().parent)
 
 
 def build_model(top: Level) -> Model:

@@ -12,8 +12,9 @@ import html
 import re
 from collections.abc import Iterable
 
-from .._secrets import is_secret_header, is_secret_param, mask, mask_text
+from .._secrets import mask, mask_text
 from ._model import AuditResult, GatewayConfig, RuleRef
+from ._scrub import sent_secrets
 
 _MARK = {"allow": "✓", "deny": "✗", "pass": "→", "skip": "·", "limit": "≤", "note": "i"}
 # `key: value`, `"api_key": "value"`, `password=value`: a value under a secret-sounding name.
@@ -135,7 +136,8 @@ def excerpt(result: AuditResult, config: GatewayConfig, *,
     touched = {s.rule.line for s in result.steps if s.rule.source == rule.source and s.rule.line}
     start = max(1, rule.line - context)
     end = min(len(lines), rule.line + context)
-    secrets = [*request_secrets(result), *config_secrets(config)]
+    secrets = [*(sent_secrets(result.request) if result.request else ()),
+               *config_secrets(config)]
     return [(n, "rule" if n == rule.line else "step" if n in touched else "",
              mask_config_line(lines[n - 1], secrets)) for n in range(start, end + 1)]
 
@@ -154,16 +156,6 @@ def excerpt_html(result: AuditResult, config: GatewayConfig, *, context: int = 5
     return (f'<div style="font-family:monospace;white-space:pre;border:1px solid #ddd;'
             f'margin:6px 0;padding:4px;overflow-x:auto"><div style="color:#555">{title}</div>'
             f"{body}</div>")
-
-
-def request_secrets(result: AuditResult) -> list[str]:
-    """The credential values the audited request carried (to mask wherever they show)."""
-    request = result.request
-    if request is None:
-        return []
-    found = [v.split(" ", 1)[-1] for k, v in request.headers if is_secret_header(k)]
-    found += [v for k, v in request.params() if is_secret_param(k)]
-    return [v for v in found if len(v) >= 4]
 
 
 def config_secrets(config: GatewayConfig) -> list[str]:

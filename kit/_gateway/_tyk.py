@@ -17,9 +17,10 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .._secrets import is_secret_header, is_secret_param, masker
+from .._secrets import masker
 from ._document import Document
 from ._model import Address, AuditRequest, AuditResult, RuleRef, Step
+from ._scrub import sent_secrets
 from ._tyk_auth import AuthOk, authenticate, read_token
 from ._tyk_checks import access, api_rate, granular, key_state, limits
 from ._tyk_keyfiles import Policy, Session
@@ -70,9 +71,7 @@ class TykConfig:
     def _secrets(self, request: AuditRequest | None) -> list[str]:
         out = [s.key for s in self.sessions if s.key]
         if request is not None:
-            out += [v for k, v in request.headers if is_secret_header(k)]
-            out += [v.partition(" ")[2] for k, v in request.headers if is_secret_header(k)]
-            out += [v for k, v in request.params() if is_secret_param(k)]
+            out += sent_secrets(request)
             for api in self.apis:
                 for kind in ("authToken", "oauth", "basic", "jwt"):
                     out.append(read_token(api, kind, request).value or "")

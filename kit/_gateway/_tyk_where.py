@@ -33,9 +33,11 @@ class Where:
                        self.hide(base.text))
 
     def hide(self, text: str) -> str:
-        for secret in self.secrets:
+        # every key of the files, however short (mask_text skips those under 4 characters),
+        # longest first so a key that contains another is masked whole; then JWTs
+        for secret in sorted(filter(None, self.secrets), key=len, reverse=True):
             text = text.replace(secret, mask(secret))
-        return mask_text(text, self.secrets)
+        return mask_text(text)
 
     def error(self, keys: Sequence[str | int], message: str, hint: str) -> ConfigError:
         full = (*self.at, *keys)

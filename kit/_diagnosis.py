@@ -1,9 +1,9 @@
 """Signals, Findings and the Diagnosis: how pieces of evidence become a ranked verdict.
 
-Each check emits Signals: a cause, a weight in (-1, 1) and one evidence sentence. Per cause,
-positive weights combine as independent pieces of evidence (noisy-OR: 1 - prod(1 - w)), and
-negative weights (evidence against) scale the result down. A 403 on its own is worth little,
-so a verdict resting on the status code alone stays below ``THIN``.
+Each check emits Signals: a cause, a weight in (-1, 1) and one evidence sentence. What the
+response shows becomes features of a model fitted on real refusals (:mod:`kit._model`), which
+gives a probability per cause; :mod:`kit._verdict` turns those into Findings. A 403 on its own
+is worth little, so a verdict resting on the status code alone stays below ``THIN``.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class Signal:
     layer: Layer | None = None
     source: str | None = None
     check: str = ""
+    key: str = ""
+    """A stable name for signals of one check that differ in kind (a vocabulary phrase)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,31 +170,19 @@ def rank(
     notes: Sequence[str] = (),
     requests_sent: int = 0,
 ) -> Diagnosis:
-    """Turn signals into findings, most likely first (ties keep the taxonomy's order)."""
-    findings: list[Finding] = []
-    for cause in Cause:
-        mine = [s for s in signals if s.cause is cause]
-        if not any(s.weight > 0 for s in mine):
-            continue
-        confidence = combine(s.weight for s in mine)
-        if confidence <= 0:
-            continue
-        positive = sorted((s for s in mine if s.weight > 0), key=lambda s: -s.weight)
-        fixes = list(dict.fromkeys([s.fix for s in positive if s.fix] + list(CAUSES[cause].fixes)))
-        findings.append(
-            Finding(
-                cause=cause,
-                confidence=confidence,
-                evidence=list(dict.fromkeys(s.evidence for s in _telling(positive))),
-                fixes=fixes,
-                against=list(dict.fromkeys(s.evidence for s in mine if s.weight < 0)),
-                sources=list(dict.fromkeys(s.source for s in positive if s.source)),
-            )
-        )
-    order = {cause: i for i, cause in enumerate(Cause)}
-    findings.sort(key=lambda f: (-f.confidence, order[f.cause]))
+    """Turn signals into findings, most likely first: probabilities from the fitted model."""
+    from ._separate import close, separate
+    from ._verdict import findings_for
+
+    findings = findings_for(signals, exchanges)
     steps = list(dict.fromkeys(next_steps))
-    if findings and findings[0].thin and not steps:
+    notes = list(notes)
+    if len(findings) > 1 and close(findings[0].confidence, findings[1].confidence):
+        a, b = findings[0], findings[1]
+        notes.append(f"The evidence cannot separate {a.title.lower()} ({a.confidence:.0%}) "
+                     f"from {b.title.lower()} ({b.confidence:.0%}).")
+        steps.insert(0, separate(a.cause, b.cause))
+    if findings and findings[0].thin and not next_steps:
         steps.append("Evidence is thin: run kit.diagnose() on the URL so differential probes "
                      "(no credential, a fake credential, another path) can separate the causes.")
     return Diagnosis(
@@ -203,12 +193,6 @@ def rank(
         notes=list(dict.fromkeys(notes)),
         requests_sent=requests_sent,
     )
-
-
-def _telling(positive: list[Signal]) -> list[Signal]:
-    """The evidence worth reading: the bare status only when nothing else speaks."""
-    beyond = [s for s in positive if s.check != "status"]
-    return beyond or positive
 
 
 def _layer(signals: Sequence[Signal]) -> LayerGuess | None:

@@ -9,6 +9,10 @@ import httpx
 from . import checks
 from ._diagnosis import Diagnosis, rank
 from ._exchange import Exchange
+from ._recent import HistoryLike
+from ._recent import signals as recent_signals
+from ._recent import window as recent_window
+from ._separate import separate
 
 _SETTLE = {
     "permissions": "Send the same request without credentials: a 401 there and a 403 with "
@@ -26,11 +30,14 @@ _SETTLE = {
 }
 
 
-def explain(response: httpx.Response | Exchange, *, now: dt.datetime | None = None) -> Diagnosis:
+def explain(response: httpx.Response | Exchange, *, now: dt.datetime | None = None,
+            history: HistoryLike | None = None) -> Diagnosis:
     """Diagnose one response (an ``httpx.Response`` or an ``Exchange``) without sending anything.
 
     A verdict that rests on the status code alone stays thin (low confidence) and the
-    Diagnosis names the probe that would settle it.
+    Diagnosis names the probe that would settle it. ``history=`` (what ``kit.record(client)``
+    collected) adds what the client's recent traffic shows: the same request answering 200
+    shortly before, a burst of requests, refusals that began at one moment.
     """
     if isinstance(response, httpx.Response):
         exchange = Exchange.from_response(response)
@@ -41,13 +48,24 @@ def explain(response: httpx.Response | Exchange, *, now: dt.datetime | None = No
                         f"{type(response).__name__}")
     now = now or dt.datetime.now(dt.UTC)
     signals = checks.single(exchange, now=now)
+    if history is not None and checks.refused(exchange):
+        signals += recent_signals(exchange, recent_window(history, exchange, now=now), now=now)
     diagnosis = rank(signals, [exchange], notes=_notes(exchange))
     top = diagnosis.top
     if top is not None and top.thin:
         steps = [_SETTLE[f.cause.value] for f in diagnosis.findings[:3]]
         steps.append("Or run kit.diagnose(url, ...) to send these probes within a small budget.")
-        diagnosis.next_steps[:] = list(dict.fromkeys(steps))
+        diagnosis.next_steps[:] = list(dict.fromkeys(_separating(diagnosis) + steps))
     return diagnosis
+
+
+def _separating(diagnosis: Diagnosis) -> list[str]:
+    """The action that separates two close causes, when rank() named one."""
+    if len(diagnosis.findings) < 2:
+        return []
+    a, b = diagnosis.findings[0].cause, diagnosis.findings[1].cause
+    step = separate(a, b)
+    return [step] if step in diagnosis.next_steps else []
 
 
 def _notes(ex: Exchange) -> list[str]:

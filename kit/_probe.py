@@ -25,10 +25,9 @@ from ._exchange import BODY_CAP, Exchange, NetworkError, peer_addresses
 from ._logging import install as mask_http_logs
 from ._secrets import mask_headers, mask_url
 
-USER_AGENT = (
-    "forbidden-kit/0.1 (+https://pypi.org/project/forbidden-kit/) "
-    f"forbidden-kit/0.1 (+https://pypi.org/project/forbidden-kit/) httpx/{httpx.__version__}"
-)
+USER_AGENT = f"python-httpx/{httpx.__version__}"
+"""The baseline goes out as the caller's own httpx code would send it: their User-Agent when
+they give one, else httpx's default (a WAF rule on script agents must see what they send)."""
 
 
 @dataclass(frozen=True, slots=True)

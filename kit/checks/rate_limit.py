@@ -79,8 +79,10 @@ def differential(ev: Evidence) -> list[Signal]:
         pause = repeat.label.removeprefix("repeat after pause").strip()
         return [Signal(CAUSE, 0.8, f"the identical request succeeded ({repeat.status}) after a "
                        f"short pause{(' ' + pause) if pause else ''}: the refusal was "
-                       "transient, as a rate limiter's is", check="differential")]
+                       "transient, as a rate limiter's is", check="differential",
+                       key="repeat-through")]
     if same_answer(repeat, base):
         return [Signal(CAUSE, -0.3, "the identical request was still refused after a pause",
-                       check="differential")]
+                       check="differential",
+                       key="repeat-still")]
     return []

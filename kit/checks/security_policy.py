@@ -62,4 +62,5 @@ def differential(ev: Evidence) -> list[Signal]:
                    f"yours ({agent}): {status_of(base)}, so a bot or User-Agent rule blocks "
                    "the client", fix="Send a descriptive, non-default User-Agent that the API "
                    "owner can allow (and ask them to allow it), rather than impersonating a "
-                   "browser.", check="differential")]
+                   "browser.", check="differential",
+                   key="browser-ua")]

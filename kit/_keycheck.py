@@ -56,10 +56,14 @@ def key_locations(url: str, key: str, *, budget: int = 6, timeout: float = 10.0,
     """Try ``key`` in each common place (GET only, in ``PLACES`` order) within ``budget``.
 
     Stops early when the server sends Retry-After or an exhausted rate limit. ``headers``
-    are sent with every try (other than the credential). The key appears nowhere in the result.
+    are sent with every try (other than the credential). The key is tried without the
+    whitespace around it (``lint_key`` reports that). The key appears nowhere in the result.
     """
-    if not key:
+    if not key.strip():
         raise ValueError("the key is empty: paste it, or read it from an environment variable")
+    # Whitespace or a line break around a key cannot go into a header at all (httpx refuses
+    # it): try the key as it is meant, and let lint_key() say what to remove.
+    key = key.strip()
     base = tuple((headers or {}).items())
     own = client is None
     http = client if client is not None else make_client(timeout=timeout)

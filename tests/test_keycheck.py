@@ -104,3 +104,13 @@ def test_key_age_rejects_future_and_bad_policy() -> None:
         kit.key_age(NOW + dt.timedelta(hours=1), now=NOW)
     with pytest.raises(ValueError, match="positive"):
         kit.key_age(NOW.date(), now=NOW, rotate_after_days=0)
+
+
+def test_a_padded_key_is_tried_as_meant(sandbox: Sandbox) -> None:
+    """A good key with a space and a newline around it: tried without them, so the right
+    place is still found (lint_key names the whitespace; no raw 'Illegal header' status)."""
+    url, key = live_key(sandbox)
+    placements = kit.key_locations(url, f" {key}\n")
+    assert [p.where for p in placements if p.accepted] == ["X-API-Key: <key>"]
+    assert all(p.error is None for p in placements)
+    assert {i.code for i in kit.lint_key(f" {key}\n")} >= {"whitespace", "newline"}

@@ -460,3 +460,30 @@ def test_gateway_panel_shows_route_probes(sandbox):
     assert diagnosis.cause is kit.Cause.CONFIGURATION
     assert "trailing slash toggled" in panel.result.value
     assert "Gateway or server configuration" in panel.result.value
+
+
+def test_choosing_your_own_request_empties_the_form(sandbox):
+    """Switching from a scenario to "(your own request)" keeps nothing of the scenario: no URL,
+    no key in memory, no extra headers (a spoofed User-Agent among them), no source address."""
+    panel = kw.TriagePanel(sandbox, scenario="waf-user-agent")
+    assert panel.form.url.value
+    panel.form.headers.value = "User-Agent: python-requests/2.31\n"
+    panel.form.secret.set("sbx-not-a-real-key-123")
+    panel.form.local_address.value = "127.0.0.2"
+    panel.form.picker.dropdown.value = panel.form.picker.dropdown.options[0]  # own request
+    assert panel.form.url.value == ""
+    assert panel.form.headers.value == ""
+    assert panel.form.local_address.value == ""
+    assert panel.form.auth.value == "none"
+    assert panel.form.secret.value() == ""
+    assert panel.form.secrets() == []
+
+
+def test_key_panel_lints_header_names_not_query_parameters(sandbox):
+    """An underscore matters in a header name (proxies drop it), not in 'api_key' in a query."""
+    panel = kw.KeyPanel()
+    panel.key.set("not-a-real-key-1234567")
+    panel.name.value = "api_key"
+    assert "underscore_header" not in {i.code for i in panel.run().issues}
+    panel.name.value = "X_Api_Key"
+    assert "underscore_header" in {i.code for i in panel.run().issues}

@@ -62,6 +62,7 @@ class KeyPanel(Panel):
         self.key = SecretField("API key")
         self.name = w.Text(description="Sent as", style=STYLE,
                            placeholder="header or parameter name, e.g. X-API-Key")
+        self._in_query = False
         self.created = w.DatePicker(description="Created on", style=STYLE)
         self.rotate = w.BoundedIntText(value=90, min=1, max=3650, style=STYLE,
                                        description="Rotate after (days)")
@@ -91,6 +92,12 @@ class KeyPanel(Panel):
         self.key.env.value = ""
         self.key.set(split.secret)
         self.name.value = split.name or ("Authorization" if split.auth == "bearer" else "")
+        self._in_query = split.auth == "api_key_query"
+
+    def _query_name(self, name: str) -> bool:
+        """The key goes in the query under ``name``: the scenario says so, or the name reads
+        as a parameter (lower case, no dash: ``api_key``), not a header (``X-API-Key``)."""
+        return self._in_query or (name == name.lower() and "-" not in name)
 
     def _key(self) -> str:
         key = self.key.value()
@@ -127,7 +134,8 @@ class KeyPanel(Panel):
             if tried is None:
                 return None
             placements = tried
-        report = KeyReport(lint_key(key, name=str(self.name.value).strip()),
+        name = str(self.name.value).strip()
+        report = KeyReport(lint_key(key, name="" if self._query_name(name) else name),
                            tuple(placements), age)
         self.report = report
         self.result.value = _html(report, probed=bool(url))

@@ -100,9 +100,18 @@ class RequestForm:
             self.picker.pick(scenario if scenario in names else names[0])
 
     def fill(self, scenario: Scenario | None) -> None:
-        """Put a scenario's request into the form (its credential into private memory)."""
+        """Put a scenario's request into the form (its credential into private memory).
+
+        ``None`` ("your own request") empties the form: nothing of the last scenario (its
+        URL, key, extra headers or User-Agent) may go to the user's own API.
+        """
         self._hidden = ({}, {})
         if scenario is None:
+            self.url.value, self.method.value = "", "GET"
+            self.auth.value, self.name.value = "none", ""
+            self.secret.env.value = ""
+            self.secret.forget()
+            self.headers.value = self.body.value = self.local_address.value = ""
             return
         split = split_request(scenario.url, scenario.headers, scenario.params)
         self.url.value, self.method.value = split.url, scenario.method

@@ -8,6 +8,7 @@ import httpx
 
 from ._diagnosis import Diagnosis
 from ._explain import explain
+from ._recent import HistoryLike
 
 REFUSED = frozenset({401, 403, 429})
 
@@ -29,50 +30,56 @@ class ForbiddenError(httpx.HTTPStatusError):
         self.diagnosis = diagnosis
 
 
-def raise_for_refusal(response: httpx.Response, *, statuses: frozenset[int] = REFUSED) -> None:
+def raise_for_refusal(response: httpx.Response, *, statuses: frozenset[int] = REFUSED,
+                      history: HistoryLike | None = None) -> None:
     """Raise ForbiddenError with a diagnosis if the response is a refusal; else do nothing.
 
     Use it in place of ``response.raise_for_status()``, or as a response event hook.
+    ``history=`` (what ``kit.record(client)`` collects) lets the diagnosis read the client's
+    recent traffic: the same request answering 200 shortly before, a burst.
     """
     if response.status_code not in statuses:
         return
     if not response.is_closed:
         response.read()
-    raise ForbiddenError(response, explain(response))
+    raise ForbiddenError(response, explain(response, history=history))
 
 
 async def araise_for_refusal(response: httpx.Response, *,
-                             statuses: frozenset[int] = REFUSED) -> None:
+                             statuses: frozenset[int] = REFUSED,
+                             history: HistoryLike | None = None) -> None:
     """The async twin of raise_for_refusal, for AsyncClient event hooks."""
     if response.status_code not in statuses:
         return
     if not response.is_closed:
         await response.aread()
-    raise ForbiddenError(response, explain(response))
+    raise ForbiddenError(response, explain(response, history=history))
 
 
-def diagnosis_hook(store: Callable[[Diagnosis], object]) -> Callable[[httpx.Response], None]:
+def diagnosis_hook(store: Callable[[Diagnosis], object], *,
+                   history: HistoryLike | None = None) -> Callable[[httpx.Response], None]:
     """A response event hook that hands a diagnosis of every refusal to ``store`` and goes on.
 
-    ``client = httpx.Client(event_hooks={"response": [kit.diagnosis_hook(found.append)]})``
+    ``client = httpx.Client(event_hooks={"response": [kit.diagnosis_hook(found.append)]})``;
+    with ``history=kit.record(client)`` each diagnosis also reads the client's recent traffic.
     """
 
     def hook(response: httpx.Response) -> None:
         if response.status_code in REFUSED:
             response.read()
-            store(explain(response))
+            store(explain(response, history=history))
 
     return hook
 
 
 def adiagnosis_hook(
-    store: Callable[[Diagnosis], object],
+    store: Callable[[Diagnosis], object], *, history: HistoryLike | None = None,
 ) -> Callable[[httpx.Response], Awaitable[None]]:
     """The async twin of diagnosis_hook."""
 
     async def hook(response: httpx.Response) -> None:
         if response.status_code in REFUSED:
             await response.aread()
-            store(explain(response))
+            store(explain(response, history=history))
 
     return hook

@@ -86,7 +86,8 @@ def _layer_line(d: Diagnosis) -> str:
 
 
 def _pct(confidence: float) -> str:
-    return f"{round(confidence * 100)}%"
+    """A probability as a percentage; never "100%" or "0%" (the model is never certain)."""
+    return f"{min(99, max(1, round(confidence * 100)))}%"
 
 
 def _probe_rows(exchanges: Iterable[Exchange]) -> list[tuple[str, str, str, str, str]]:

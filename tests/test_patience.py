@@ -98,3 +98,15 @@ def test_patience_out_of_range_is_a_clear_error(bad):
     """patience must be 0..600 seconds; anything else names itself."""
     with pytest.raises(ValueError, match="patience must be a number of seconds"):
         kit.diagnose("http://127.0.0.1:9/", patience=bad)
+
+
+def test_the_triage_panel_offers_patience(window):
+    """The panel's Patience slider reaches kit.diagnose: the limiter's window is seen."""
+    import kit.widgets as kw
+
+    window.until = time.monotonic() + 4
+    panel = kw.TriagePanel(url=_url(window))
+    panel.patience.value = 10
+    d = panel.run()
+    assert d is not None
+    assert d.cause is Cause.RATE_LIMIT, d.to_text()

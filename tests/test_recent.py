@@ -130,3 +130,16 @@ def test_one_exchange_is_not_a_history():
     refusal = _ex("/v1/items", 403, T0)
     with pytest.raises(TypeError, match="iterable of Exchanges"):
         kit.explain(refusal, history=refusal)  # type: ignore[arg-type]
+
+
+def test_the_hook_reads_the_recorded_history(limiter):
+    """diagnosis_hook(history=kit.record(client)): the refusal after the 200s is a rate limit."""
+    url = f"http://127.0.0.1:{limiter.server_address[1]}/v1/items"
+    found: list[kit.Diagnosis] = []
+    with httpx.Client() as client:
+        history = kit.record(client)
+        client.event_hooks["response"].append(kit.diagnosis_hook(found.append, history=history))
+        for _ in range(limiter.allow + 1):
+            client.get(url)
+    assert len(found) == 1
+    assert found[0].cause is Cause.RATE_LIMIT

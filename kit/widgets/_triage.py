@@ -28,6 +28,10 @@ class TriagePanel(Panel):
         self.form = RequestForm(sandbox, url=url, scenario=scenario)
         self.budget = w.IntSlider(value=8, min=1, max=16, description="Budget", style=STYLE,
                                   tooltip="the most requests the diagnosis may send")
+        self.patience = w.IntSlider(
+            value=0, min=0, max=120, step=10, description="Patience (s)", style=STYLE,
+            tooltip="when every probe is refused alike, wait up to this long for a limiter's "
+                    "window to pass (spaced repeats within the budget)")
         self.button = button("Diagnose")
         self.feedback = Feedback(self._secrets)
         self.result = w.HTML("")
@@ -39,7 +43,8 @@ class TriagePanel(Panel):
         self.report.observe(self._keep_report, names="value")
         self.diagnosis: Diagnosis | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.budget, self.button, self.feedback.box,
+        self.root = w.VBox([self.form.box, self.budget, self.patience, self.button,
+                            self.feedback.box,
                             self.result, self.matrix, self.report])
 
     def _secrets(self) -> list[str]:
@@ -65,10 +70,13 @@ class TriagePanel(Panel):
         kwargs = self.request()
         if kwargs is None:
             return None
-        budget = int(self.budget.value)
-        with self.feedback.busy(f"Probing… (up to {budget} requests)", self.button):
+        budget, patience = int(self.budget.value), int(self.patience.value)
+        waiting = (f"; if every probe is refused alike, waiting up to {patience} s for a "
+                   "limiter's window" if patience else "")
+        with self.feedback.busy(f"Probing… (up to {budget} requests{waiting})", self.button):
             diagnosis = self.feedback.attempt(
-                lambda: diagnose(**kwargs, budget=budget), what="Could not diagnose",
+                lambda: diagnose(**kwargs, budget=budget, patience=patience),
+                what="Could not diagnose",
                 todo="check the URL (http:// or https://, a host and a path) and try again")
         if diagnosis is None:
             return None

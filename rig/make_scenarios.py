@@ -28,13 +28,72 @@ NOBODY = basic("mallory", "mallory-pass")
 
 OUT = []
 
+# What each request carries (see README.md "What each request carries"): every scenario and
+# its control send the product's ONE ordinary valid credential and an ordinary client
+# User-Agent, whatever the cause, so that what a scenario sends never predicts its label.
+# Only a scenario precisely about the credential changes it (missing: cred="none"; a bad or
+# another user's credential: given in its headers), and only a scenario about the
+# User-Agent changes the User-Agent.
+CLIENT_UA = "acme-client/1.4 (+ops@example.test)"
+TOKEN_DRF_ALICE = "Token a11ce0000000000000000000000000000000a11c"
+BEARER_ALICE = "Bearer rig-token-alice-0001"
+PRODUCT_CRED = {
+    "nginx": {"X-API-Key": KEY_ALICE},
+    "apache": {"Authorization": ALICE},
+    "haproxy": {"X-API-Key": KEY_ALICE},
+    "squid": {"Proxy-Authorization": ALICE},
+    "lighttpd": {"Authorization": ALICE},
+    "varnish": {"Authorization": ALICE},
+    "tomcat": {"Authorization": ALICE},
+    "django": {"Authorization": TOKEN_DRF_ALICE},
+    "flask": {"Authorization": BEARER_ALICE},
+    "express": {"X-API-Key": KEY_ALICE},
+    "caddy": {"Authorization": ALICE},
+    "fastapi": {"Authorization": BEARER_ALICE},
+}
+# Products with no authenticated area: a harmless client header on every request instead,
+# so header presence never tracks the cause there either.
+PRODUCT_PLAIN = {
+    "modsecurity": {"X-Request-Id": "acme-7f3c2a9e-0001"},
+}
+CRED_HEADERS = {"authorization", "x-api-key", "proxy-authorization"}
+
+
+def has_cred(headers):
+    for k, v in headers.items():
+        if k.lower() in CRED_HEADERS:
+            return True
+        if k.lower() == "cookie" and "sessionid=" in v:
+            return True
+    return False
+
+
+def ordinary(product, headers, add_cred):
+    """headers plus what an ordinary client of the product always sends."""
+    out = {}
+    out.update(PRODUCT_PLAIN.get(product, {}))
+    if add_cred and not has_cred(headers):
+        out.update(PRODUCT_CRED.get(product, {}))
+    out.update(headers)
+    if not any(k.lower() == "user-agent" for k in out):
+        out["User-Agent"] = CLIENT_UA
+    return out
+
 
 def sc(product, sid, cause, sub_cause, path, *, method="GET", headers=None, src=None,
-       status=403, control=None, generic=True, note="", prime=0, body=None):
-    c = {"method": "GET", "path": path, "headers": dict(headers or {}), "source_address": None}
+       status=403, control=None, generic=True, note="", prime=0, body=None, cred="default"):
+    """cred="default": the product's valid credential is added unless the headers carry a
+    credential of the scenario's own (a bad one, another user's); cred="none": the scenario
+    is about a missing credential and sends none (its control still sends a valid one)."""
+    given = dict(headers or {})
+    add = cred == "default" and not has_cred(given)
+    hdrs = ordinary(product, given, add)
+    c = {"method": "GET", "path": path, "headers": dict(hdrs), "source_address": None}
     c.update(control or {})
+    if control and "headers" in control:
+        c["headers"] = ordinary(product, dict(control["headers"]), add)
     row = {"product": product, "id": f"{product}/{sid}", "cause": cause, "sub_cause": sub_cause,
-           "method": method, "path": path, "headers": dict(headers or {}),
+           "method": method, "path": path, "headers": hdrs,
            "source_address": src, "expected_status": status, "control": c,
            "generic_page": generic, "note": note}
     if prime:
@@ -66,7 +125,7 @@ def nginx():
        src="127.0.0.51", prime=8, status=429, generic=False,
        control={"source_address": ALLOWED_SRC},
        note="limit_req_status 429: nginx's page says 429 Too Many Requests")
-    sc(p, "auth-basic-missing", "api_key", "credential_missing", "/private/", headers=H,
+    sc(p, "auth-basic-missing", "api_key", "credential_missing", "/private/", headers=H, cred="none",
        status=401, generic=False, control={"headers": with_(H, Authorization=ALICE)},
        note="auth_basic without credentials: 401 Authorization Required + WWW-Authenticate")
     sc(p, "auth-basic-wrong-password", "authentication", "wrong_password", "/private/",
@@ -96,7 +155,7 @@ def nginx():
                      X_API_Key=KEY_ALICE),
        control={"headers": with_(H, X_API_Key=KEY_ALICE)},
        note="same UA rule refuses before the key is looked at")
-    sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H,
+    sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H, cred="none",
        control={"headers": with_(H, X_API_Key=KEY_BOB)},
        note="map $http_x_api_key $api_client; if ($api_client = \"\") { return 403; }")
     sc(p, "api-key-wrong", "api_key", "key_invalid", "/v1/items/",
@@ -142,7 +201,7 @@ def web_common(p, notes, *, admin_status=403, admin_generic=True, key_status=403
            control={"headers": with_(H, Referer="http://api.rig.test/index.html")},
            note=notes["referer"])
     if want("basic"):
-        sc(p, "basic-auth-missing", "api_key", "credential_missing", "/private/", headers=H,
+        sc(p, "basic-auth-missing", "api_key", "credential_missing", "/private/", headers=H, cred="none",
            status=401, generic=False, control={"headers": with_(H, Authorization=ALICE)},
            note=notes["basic"] + " (no Authorization header: 401 challenge)")
         sc(p, "basic-auth-wrong-password", "authentication", "wrong_password", "/private/",
@@ -159,7 +218,7 @@ def web_common(p, notes, *, admin_status=403, admin_generic=True, key_status=403
            generic=admin_generic if admin_status == 403 else False,
            control={"headers": with_(H, Authorization=ALICE)}, note=notes["admin"])
     if want("key"):
-        sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H,
+        sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H, cred="none",
            status=key_status, generic=key_status == 403,
            control={"headers": with_(H, X_API_Key=KEY_BOB)}, note=notes["key"])
         sc(p, "api-key-wrong", "api_key", "key_invalid", "/v1/items/",
@@ -323,16 +382,17 @@ def squid():
     ok = {"method": "GET", "path": url, "headers": auth, "source_address": ALLOWED_SRC}
 
     def s(sid, cause, sub, path, *, method="GET", headers=None, src=None, status=403,
-          generic=True, note="", control=None, body=None):
+          generic=True, note="", control=None, body=None, cred="default"):
         sc(p, sid, cause, sub, path, method=method, headers=headers if headers is not None else auth,
-           src=src, status=status, generic=generic, control=control or ok, note=note, body=body)
+           src=src, status=status, generic=generic, control=control or ok, note=note, body=body,
+           cred=cred)
 
     s("client-not-allowed", "ip_allowlist", "address_not_allowed", url, src=DENIED_SRC,
       note="acl clients src 127.0.0.1 127.0.0.55; http_access deny !clients (ERR_ACCESS_DENIED)")
     s("client-not-allowed-2", "ip_allowlist", "address_not_allowed", "http://admin.rig.test:8000/",
       src="127.0.0.98", note="same rule, another outside address and site")
     s("proxy-auth-missing", "api_key", "credential_missing", url, headers={}, status=407,
-      generic=False, note="acl authed proxy_auth REQUIRED; http_access deny !authed: 407 challenge")
+      generic=False, cred="none", note="acl authed proxy_auth REQUIRED; http_access deny !authed: 407 challenge")
     s("proxy-auth-wrong-password", "authentication", "wrong_password", url,
       headers={"Proxy-Authorization": ALICE_WRONG}, status=407, generic=False,
       note="basic_ncsa_auth rejects the password: 407 again")
@@ -426,7 +486,7 @@ def tomcat():
        headers=with_(H, Authorization=BOB), generic=False,
        control={"headers": with_(H, Authorization=ALICE)},
        note="Manager app needs role manager-gui; its 403 page explains the roles")
-    sc(p, "manager-missing-credentials", "api_key", "credential_missing", "/manager/html", headers=H,
+    sc(p, "manager-missing-credentials", "api_key", "credential_missing", "/manager/html", headers=H, cred="none",
        status=401, generic=False, control={"headers": with_(H, Authorization=ALICE)},
        note="Manager app BASIC login, no credentials")
     sc(p, "manager-csrf-nonce", "security_policy", "csrf", "/manager/html/stop?path=/internal",
@@ -457,7 +517,7 @@ def django():
     sc(p, "staff-only-page", "permissions", "role_missing", "/staff/",
        headers=with_(H, Cookie=sess["bob"]), control={"headers": with_(H, Cookie=sess["alice"])},
        note="session user bob is not is_staff: PermissionDenied, Django's bare 403 page")
-    sc(p, "staff-page-no-session", "api_key", "credential_missing", "/staff/", headers=H,
+    sc(p, "staff-page-no-session", "api_key", "credential_missing", "/staff/", headers=H, cred="none",
        control={"headers": with_(H, Cookie=sess["alice"])},
        note="no session cookie: the view raises PermissionDenied (no login redirect)")
     sc(p, "staff-page-stale-session", "authentication", "session_invalid", "/staff/",
@@ -469,14 +529,14 @@ def django():
        control={"method": "POST", "body": "a=1",
                 "headers": with_(H, Cookie=f"csrftoken={csrf}", X_CSRFToken=csrf)},
        note="CsrfViewMiddleware: POST without the csrftoken cookie ('CSRF verification failed')")
-    sc(p, "drf-token-missing", "api_key", "credential_missing", "/api/items/", headers=H, status=401,
+    sc(p, "drf-token-missing", "api_key", "credential_missing", "/api/items/", headers=H, cred="none", status=401,
        generic=False, control={"headers": with_(H, Authorization=tok["bob"])},
        note="DRF TokenAuthentication + IsAuthenticated: 401 with WWW-Authenticate: Token")
     sc(p, "drf-token-invalid", "api_key", "key_invalid", "/api/items/",
        headers=with_(H, Authorization="Token 0000000000000000000000000000000000000000"), status=401,
        generic=False, control={"headers": with_(H, Authorization=tok["bob"])},
        note="DRF TokenAuthentication: 'Invalid token.'")
-    sc(p, "drf-session-missing", "api_key", "credential_missing", "/api/session/items/", headers=H,
+    sc(p, "drf-session-missing", "api_key", "credential_missing", "/api/session/items/", headers=H, cred="none",
        generic=False, control={"headers": with_(H, Cookie=sess["bob"])},
        note="DRF SessionAuthentication has no WWW-Authenticate, so DRF answers 403 'Authentication credentials were not provided.'")
     sc(p, "drf-session-csrf", "security_policy", "csrf", "/api/session/items/", method="POST",
@@ -514,7 +574,7 @@ def flask():
         "admin": "Flask-HTTPAuth @login_required(role='admin'): 403 'Unauthorized Access'",
         "host": "@app.before_request: abort(403) unless request.host is served",
     })
-    sc(p, "bearer-missing", "api_key", "credential_missing", "/api/items/", headers=H, status=401,
+    sc(p, "bearer-missing", "api_key", "credential_missing", "/api/items/", headers=H, cred="none", status=401,
        generic=False, control={"headers": with_(H, Authorization="Bearer rig-token-bob-0002")},
        note="Flask-HTTPAuth HTTPTokenAuth(scheme='Bearer'), no token")
     sc(p, "bearer-invalid", "api_key", "key_invalid", "/api/items/",
@@ -525,7 +585,7 @@ def flask():
        headers=with_(H, Authorization="Bearer rig-token-bob-0002"),
        control={"headers": with_(H, Authorization="Bearer rig-token-alice-0001")},
        note="HTTPTokenAuth @login_required(role='admin'): 403 'Unauthorized Access'")
-    sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H, status=401,
+    sc(p, "api-key-missing", "api_key", "key_missing", "/v1/items/", headers=H, cred="none", status=401,
        generic=False, control={"headers": with_(H, X_API_Key=KEY_BOB)},
        note="HTTPTokenAuth(header='X-API-Key'), header absent")
     sc(p, "api-key-wrong", "api_key", "key_invalid", "/v1/items/", headers=with_(H, X_API_Key=KEY_WRONG),
@@ -602,7 +662,7 @@ def fastapi():
         "key": "fastapi.security.APIKeyHeader(name='X-API-Key'): absent -> 401 'Not authenticated'; unknown -> 403 'Could not validate API key'",
         "key_admin": "valid key, dependency raises 403 'Not enough permissions'",
     }, admin_generic=False, key_status=401, key_generic=False)
-    sc(p, "bearer-missing", "api_key", "credential_missing", "/api/items/", headers=H, status=401,
+    sc(p, "bearer-missing", "api_key", "credential_missing", "/api/items/", headers=H, cred="none", status=401,
        generic=False, control={"headers": with_(H, Authorization="Bearer rig-token-bob-0002")},
        note="fastapi.security.HTTPBearer, no Authorization header: 401 'Not authenticated'")
     sc(p, "bearer-invalid", "api_key", "key_invalid", "/api/items/",

@@ -31,7 +31,6 @@ CONTEXT_CHECKS = frozenset({"no-credential", "clock-skew", "user-agent", "payloa
 """Checks that read the request, the local clock or the variants: context, not features."""
 _CONTEXT_PREFIXES = ("jwt", "key-lint:")
 
-_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 _CODE = re.compile(r"\b[a-z]*\d{3,5}\b")
@@ -58,11 +57,11 @@ development part of the corpus (2 and 4 were tried; 3 sits between them)."""
 
 
 def visible_text(ex: Exchange) -> str:
-    """The body as a reader sees it: HTML tags, scripts and styles removed."""
-    body = ex.body
-    if "html" in ex.content_type or body.lstrip()[:1] == "<":
-        body = _ENTITY.sub(" ", _TAGS.sub(" ", body))
-    return " ".join(body[:MAX_TEXT].split())
+    """The body as a reader sees it (``checks.visible_text``), HTML entities blanked, cut at
+    ``MAX_TEXT`` characters."""
+    from .checks import visible_text as page_text
+
+    return " ".join(_ENTITY.sub(" ", page_text(ex))[:MAX_TEXT].split())
 
 
 def words(text: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,9 +10,7 @@ import pytest
 
 import kit
 from kit._causes import Cause
-
-PAGE = (b"<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 "
-        b"Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+from tests.test_recent import NGINX_403, running
 
 
 class Window(ThreadingHTTPServer):
@@ -30,7 +27,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         self.server.hits += 1
         refused = time.monotonic() < self.server.until
-        body = PAGE if refused else b'{"ok": true}'
+        body = NGINX_403 if refused else b'{"ok": true}'
         self.send_response(403 if refused else 200)
         self.send_header("Content-Type", "text/html" if refused else "application/json")
         self.send_header("Server", "nginx")
@@ -49,12 +46,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def window() -> Iterator[Window]:
-    server = Window(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running(Window(("127.0.0.1", 0), _Handler)) as server:
+        yield server
 
 
 def _url(server: Window) -> str:

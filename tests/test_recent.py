@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -44,14 +46,25 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def limiter() -> Iterator[Limiter]:
-    server = Limiter(("127.0.0.1", 0), _Handler)
+Served = TypeVar("Served", bound=ThreadingHTTPServer)
+
+
+@contextmanager
+def running(server: Served) -> Iterator[Served]:
+    """Serve ``server`` (a real HTTP server on loopback) from a thread for the block."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def limiter() -> Iterator[Limiter]:
+    with running(Limiter(("127.0.0.1", 0), _Handler)) as server:
+        yield server
 
 
 def _burst(server: Limiter) -> tuple[httpx.Response, kit.History]:

@@ -30,7 +30,7 @@ fi
 VENV="$RIG/.venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" - <<'PY' 2>/dev/null || "$VENV/bin/pip" install -q -r "$RIG/requirements.txt"
-import django, rest_framework, flask, flask_limiter, flask_httpauth, fastapi, uvicorn, slowapi
+import django, rest_framework, flask, flask_limiter, flask_httpauth, fastapi, uvicorn, slowapi, moto.server
 PY
 echo "pip: ok ($("$VENV/bin/python" -c 'import django,flask;import importlib.metadata as m;print("django",django.__version__,"flask",m.version("flask"))'))"
 

@@ -4,6 +4,8 @@
 Labelling rule: a scenario is labelled by the MECHANISM that refused it (see README.md).
 """
 import base64
+import hashlib
+import hmac
 import json
 import os
 
@@ -672,8 +674,160 @@ def fastapi():
     limiter(p, "127.0.0.64", 8, None, "slowapi @limiter.limit('5/10seconds'): 429 'Rate limit exceeded'")
 
 
+# ------------------------------------------------------------------ host-wide rules
+# Refusals that cover a whole site, not one path: each product serves them on a virtual host
+# of its own (edge.rig.test: an address allowlist for every path; quota.rig.test: one limiter
+# for every path; gw.rig.test: an API gateway serving only mapped routes), so they disturb
+# no other scenario. The parent path and the root are refused just the same.
+EDGE = {"Host": "edge.rig.test"}
+QUOTA = {"Host": "quota.rig.test"}
+GW = {"Host": "gw.rig.test"}
+
+
+def host_allowlist(p, note, *, generic=True, path="/public/"):
+    sc(p, "host-wide-allowlist", "ip_allowlist", "host_wide_allowlist", path, headers=EDGE,
+       src=DENIED_SRC, control={"source_address": ALLOWED_SRC}, generic=generic, note=note)
+
+
+def host_limit(p, src, note, *, status=403, generic=True, prime=12, path="/public/"):
+    sc(p, "host-wide-rate-limit", "rate_limit", "host_wide_limit", path, headers=QUOTA,
+       src=src, prime=prime, status=status, generic=generic,
+       control={"source_address": ALLOWED_SRC}, note=note)
+
+
+def gateway(p, notes, *, generic=True):
+    """gw.rig.test maps GET /v1/items (no trailing slash) and /v1/reports/ (only with it)."""
+    sc(p, "gateway-unmapped-route", "configuration", "unmapped_route", "/v1/orders",
+       headers=GW, control={"path": "/v1/items"}, generic=generic, note=notes["route"])
+    sc(p, "gateway-method-not-mapped", "configuration", "method", "/v1/items", method="DELETE",
+       headers=GW, control={"method": "GET"}, generic=generic, note=notes["method"])
+    sc(p, "gateway-trailing-slash", "configuration", "trailing_slash", "/v1/reports",
+       headers=GW, control={"path": "/v1/reports/"}, generic=generic, note=notes["slash"])
+
+
+def host_wide():
+    # address allowlists for a whole site
+    host_allowlist("nginx", "server { server_name edge.rig.test; allow 127.0.0.1; deny all; } (server level)")
+    host_allowlist("apache", "<VirtualHost> edge.rig.test: <Location \"/\"> Require ip 127.0.0.1")
+    host_allowlist("modsecurity", "SecRule REQUEST_HEADERS:Host edge.rig.test chained with REMOTE_ADDR \"!@ipMatch 127.0.0.1\" -> deny,status:403 (every path)")
+    host_allowlist("haproxy", "http-request deny deny_status 403 if edge_host !internal_net (frontend level)")
+    host_allowlist("lighttpd", '$HTTP["host"] =~ "^edge..." { $HTTP["remote-ip"] != "127.0.0.1" { url.access-deny = ("") } }')
+    host_allowlist("varnish", "vcl_recv: edge.rig.test and client.ip !~ internal -> synth(403) for every URL")
+    host_allowlist("caddy", "site http://edge.rig.test:8080 { @outside not remote_ip 127.0.0.1/32; respond @outside 403 }")
+    host_allowlist("express", "Router for Host edge.rig.test with app-level IpFilter(['127.0.0.1'], {mode: 'allow'})")
+    host_allowlist("tomcat", "<Host name=\"edge.rig.test\"> with RemoteAddrValve allow=\"127\\.0\\.0\\.1\" (host level)")
+    host_allowlist("django", "middleware EdgeAllowlistMiddleware: Host edge.rig.test and REMOTE_ADDR not listed -> PermissionDenied")
+    host_allowlist("flask", "before_request: Host edge.rig.test and request.remote_addr not internal -> abort(403)")
+    host_allowlist("fastapi", "HTTP middleware: Host edge.rig.test and client not internal -> 403 {\"detail\":\"Forbidden\"}",
+                   generic=True)
+    # limiters for a whole site
+    host_limit("nginx", "127.0.0.55", "server-level limit_req zone=sitewide burst=3 nodelay; limit_req_status 429",
+               status=429, generic=False)
+    host_limit("haproxy", "127.0.0.56", "track-sc2 src table siterates if quota_host; deny_status 403 if sc_http_req_rate(2) gt 10")
+    host_limit("varnish", "127.0.0.59", "vsthrottle.is_denied(\"site:\" + client.ip, 5, 10s) for every URL of quota.rig.test -> synth(403)")
+    host_limit("express", "127.0.0.65", "Router for Host quota.rig.test with one rateLimit({ windowMs: 10000, limit: 5 }) (default 429)",
+               status=429, generic=False)
+    # API gateways
+    gateway("nginx", {"route": "location / { return 403; } beside the mapped locations",
+                      "method": "location = /v1/items { if ($request_method !~ ^(GET|HEAD)$) { return 403; } }",
+                      "slash": "only location = /v1/reports/ is mapped; /v1/reports falls to location / { return 403; }"})
+    gateway("apache", {"route": "gw.rig.test: <Location \"/\"> Require all denied; only mapped <LocationMatch> are granted",
+                       "method": "<LocationMatch \"^/v1/items$\"> Require method GET HEAD",
+                       "slash": "only <LocationMatch \"^/v1/reports/...\"> is granted; /v1/reports stays denied (no DirectorySlash redirect)"})
+    gateway("haproxy", {"route": "use_backend gw_unmapped if gw_host (no mapped route); backend gw_unmapped: http-request deny",
+                        "method": "use_backend origin only if { path /v1/items } { method GET HEAD }",
+                        "slash": "use_backend origin if { path /v1/reports/ }; /v1/reports falls to the refusing backend"})
+    gateway("varnish", {"route": "vcl_recv for gw.rig.test: unmapped URL -> synth(403)",
+                        "method": "/v1/items passes only for GET/HEAD; other methods -> synth(403)",
+                        "slash": "only ^/v1/reports/ is mapped; /v1/reports -> synth(403)"})
+    gateway("caddy", {"route": "route { respond @items ...; respond /v1/reports/ ...; respond 403 } (fallback)",
+                      "method": "@items { path /v1/items; method GET HEAD }; DELETE falls to respond 403",
+                      "slash": "respond /v1/reports/ matches only with the slash; /v1/reports falls to respond 403"})
+    gateway("express", {"route": "gw Router catch-all: all('*') -> 403 {\"message\":\"Missing Authentication Token\"}",
+                        "method": "only gw.get('/v1/items'); DELETE falls to the catch-all",
+                        "slash": "Router({ strict: true }) with gw.get('/v1/reports/'); /v1/reports falls to the catch-all"},
+            generic=False)
+    gateway("flask", {"route": "before_request for gw.rig.test: path not in GATEWAY_ROUTES -> 403 {\"message\":\"Forbidden\"}",
+                      "method": "GATEWAY_ROUTES['/v1/items'] = {GET, HEAD}; DELETE -> 403",
+                      "slash": "only '/v1/reports/' is mapped; '/v1/reports' -> 403"})
+    gateway("fastapi", {"route": "HTTP middleware for gw.rig.test: unmapped path -> 403 {\"message\":\"Missing Authentication Token\"}",
+                        "method": "GATEWAY_ROUTES['/v1/items'] = {GET, HEAD}; DELETE -> 403 Missing Authentication Token",
+                        "slash": "only '/v1/reports/' is mapped; '/v1/reports' -> 403 Missing Authentication Token"},
+            generic=False)
+
+
+# ------------------------------------------------------------------ moto (S3 emulator)
+# moto_server with IAM authentication on. Its ordinary credential is a SigV4 signature by
+# alice's access key, computed here with the stdlib for each request. moto does not check the
+# request time (no RequestTimeTooSkewed), so a fixed X-Amz-Date keeps the file deterministic
+# and the signatures valid; it evaluates neither principals nor conditions (aws:SourceIp) in
+# bucket policies, so there is no address scenario here.
+MOTO_HOST = "127.0.0.24:8080"
+MOTO_DATE = "20261204T000000Z"
+MOTO_KEYS = {"alice": ("EXAMPLERIGALICE00001", "rig/secret/alice/0000000000000000000001"),
+             "bob": ("EXAMPLERIGBOB0000002", "rig/secret/bob/000000000000000000000002"),
+             "unknown": ("EXAMPLERIGWRONG09999", "rig/secret/alice/0000000000000000000001"),
+             "alice-wrong-secret": ("EXAMPLERIGALICE00001", "rig/secret/not/alices/secret/00000000")}
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def sigv4(method, path, who):
+    """Headers of an S3 request signed (AWS4-HMAC-SHA256) by who's key, or unsigned."""
+    hdrs = {"host": MOTO_HOST, "x-amz-content-sha256": EMPTY_SHA256, "x-amz-date": MOTO_DATE}
+    out = {"Host": MOTO_HOST, "X-Amz-Content-SHA256": EMPTY_SHA256, "X-Amz-Date": MOTO_DATE}
+    if who is None:
+        return out
+    key_id, secret = MOTO_KEYS[who]
+    signed = ";".join(sorted(hdrs))
+    canon = "\n".join([method, path, "", "".join(f"{k}:{hdrs[k]}\n" for k in sorted(hdrs)),
+                       signed, EMPTY_SHA256])
+    scope = f"{MOTO_DATE[:8]}/us-east-1/s3/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", MOTO_DATE, scope,
+                         hashlib.sha256(canon.encode()).hexdigest()])
+    k = ("AWS4" + secret).encode()
+    for part in (MOTO_DATE[:8], "us-east-1", "s3", "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    sig = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+    out["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={key_id}/{scope}, "
+                            f"SignedHeaders={signed}, Signature={sig}")
+    return out
+
+
+def moto():
+    p = "moto"
+
+    def s(sid, cause, sub, path, who, *, control_path=None, control_who="alice", generic=True,
+          note=""):
+        cpath = control_path or path
+        row = {"product": p, "id": f"{p}/{sid}", "cause": cause, "sub_cause": sub,
+               "method": "GET", "path": path,
+               "headers": {**sigv4("GET", path, who), "User-Agent": CLIENT_UA},
+               "source_address": None, "expected_status": 403,
+               "control": {"method": "GET", "path": cpath,
+                           "headers": {**sigv4("GET", cpath, control_who),
+                                       "User-Agent": CLIENT_UA},
+                           "source_address": None},
+               "generic_page": generic, "note": note}
+        OUT.append(row)
+
+    s("bucket-policy-deny", "permissions", "bucket_policy_deny", "/rig-data/restricted/payroll.csv",
+      "alice", control_path="/rig-data/report.txt",
+      note="bucket policy: Effect Deny, Principal *, s3:GetObject on rig-data/restricted/* (moto answers an empty 403)")
+    s("iam-policy-get-object", "permissions", "role_missing", "/rig-data/report.txt", "bob",
+      note="bob's valid key; his IAM user policy allows only s3:ListAllMyBuckets: AccessDenied")
+    s("iam-policy-list-bucket", "permissions", "role_missing", "/rig-data", "bob",
+      note="bob's valid key; ListBucket not in his IAM user policy: AccessDenied")
+    s("invalid-access-key", "api_key", "key_invalid", "/rig-data/report.txt", "unknown", generic=False,
+      note="SigV4 with an access key id moto's IAM does not know: InvalidAccessKeyId")
+    s("signature-mismatch", "authentication", "wrong_secret", "/rig-data/report.txt",
+      "alice-wrong-secret", generic=False,
+      note="alice's access key id signed with a wrong secret: SignatureDoesNotMatch")
+    s("anonymous-request", "api_key", "credential_missing", "/rig-data/report.txt", None,
+      note="no Authorization: anonymous read of a private object (moto answers an empty 403)")
+
+
 PRODUCTS = [nginx, apache, modsecurity, haproxy, squid, lighttpd, varnish, tomcat, django, flask,
-            express, caddy, fastapi]
+            express, caddy, fastapi, host_wide, moto]
 
 if __name__ == "__main__":
     for f in PRODUCTS:

@@ -39,10 +39,11 @@ ADDR = {
     "express": ("127.0.0.21", 8080),
     "caddy": ("127.0.0.22", 8080),
     "fastapi": ("127.0.0.23", 8080),
+    "moto": ("127.0.0.24", 8080),
 }
 ORDER = list(ADDR)
 NEEDS_ORIGIN = {"haproxy", "squid", "varnish"}
-APPS = {"django", "flask", "express", "fastapi"}  # run from their source folder
+APPS = {"django", "flask", "express", "fastapi", "moto"}  # run from their source folder
 
 
 def render(product):
@@ -223,6 +224,12 @@ def setup_fastapi(d):
     return [VENV_PY, os.path.join(src, "app.py"), host, str(port)], {}
 
 
+def setup_moto(d):
+    src = os.path.join(PRODUCTS_DIR, "moto")
+    host, port = ADDR["moto"]
+    return [VENV_PY, os.path.join(src, "server.py"), host, str(port)], {}
+
+
 def setup_caddy(d):
     docroot(os.path.join(d, "www"))
     conf = os.path.join(d, "Caddyfile")
@@ -247,7 +254,7 @@ def setup_caddy(d):
 
 SETUP = {name: globals()[f"setup_{name}"] for name in ORDER}
 # How long each product may take to answer, in seconds.
-PATIENCE = {"tomcat": 90, "django": 30}
+PATIENCE = {"tomcat": 90, "django": 30, "moto": 30}
 
 
 def answers(product):

@@ -22,6 +22,23 @@ app.use(express.urlencoded({ extended: false }));
 app.use(IpFilter(["127.0.0.98"], { mode: "deny", log: false }));
 app.use("/internal", IpFilter(["127.0.0.1"], { mode: "allow", log: false }));
 
+// Host-wide sites, dispatched on the Host header as the vhost middleware does.
+// edge.rig.test: the whole app only for the listed address (app-level express-ipfilter).
+const edge = express.Router({ strict: true });
+edge.use(IpFilter(["127.0.0.1"], { mode: "allow", log: false }));
+edge.get(["/", "/public/", "/v1/items/"], (req, res) => res.type("text").send("edge\n"));
+// quota.rig.test: one express-rate-limit for every path (default 429).
+const quota = express.Router({ strict: true });
+quota.use(rateLimit({ windowMs: 10 * 1000, limit: 5, standardHeaders: "draft-7", legacyHeaders: false }));
+quota.get(["/", "/public/", "/v1/items/"], (req, res) => res.type("text").send("quota\n"));
+// gw.rig.test: an API gateway; unmapped routes and methods get API Gateway's 403.
+const gw = express.Router({ strict: true });
+gw.get("/v1/items", (req, res) => res.json({ items: [] }));
+gw.get("/v1/reports/", (req, res) => res.json({ reports: [] }));
+gw.all("*", (req, res) => res.status(403).json({ message: "Missing Authentication Token" }));
+const SITES = { "edge.rig.test": edge, "quota.rig.test": quota, "gw.rig.test": gw };
+app.use((req, res, next) => (SITES[req.hostname] ? SITES[req.hostname](req, res, next) : next()));
+
 // Rate limits: 5 requests per 10 s per address; one answers 403, the other the default 429.
 app.use("/limited403", rateLimit({ windowMs: 10 * 1000, limit: 5, statusCode: 403,
   standardHeaders: "draft-7", legacyHeaders: false }));

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import (
     APIKeyHeader,
     HTTPAuthorizationCredentials,
@@ -65,6 +66,25 @@ def require_admin(user: str) -> str:
     if "admin" not in USERS[user][1]:
         raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="Not enough permissions")
     return user
+
+
+# Host-wide sites: edge.rig.test serves only the internal addresses (every path);
+# gw.rig.test is an API gateway serving only its mapped routes and methods.
+GATEWAY_ROUTES = {"/v1/items": {"GET", "HEAD"}, "/v1/reports/": {"GET", "HEAD"}}
+
+
+@app.middleware("http")
+async def host_sites(request: Request, call_next):
+    host = request.headers.get("host", "").split(":")[0]
+    if host == "edge.rig.test" and (request.client is None or request.client.host not in INTERNAL):
+        return JSONResponse({"detail": "Forbidden"}, status_code=status.HTTP_403_FORBIDDEN)
+    if host == "gw.rig.test":
+        methods = GATEWAY_ROUTES.get(request.url.path)
+        if methods is None or request.method not in methods:
+            return JSONResponse({"message": "Missing Authentication Token"},
+                                status_code=status.HTTP_403_FORBIDDEN)
+        return JSONResponse({"route": request.url.path})
+    return await call_next(request)
 
 
 def internal_only(request: Request) -> None:

@@ -59,8 +59,23 @@ def key_roles(username):
     return USERS[username][1]
 
 
+# gw.rig.test: an API gateway that serves only its mapped routes and methods.
+GATEWAY_ROUTES = {"/v1/items": {"GET", "HEAD"}, "/v1/reports/": {"GET", "HEAD"}}
+
+
 @app.before_request
 def served_host_only():
+    host = request.host.split(":")[0]
+    if host == "edge.rig.test":
+        # the whole site only for the internal addresses (every view)
+        if request.remote_addr not in INTERNAL_ADDRESSES:
+            abort(403)
+        return None
+    if host == "gw.rig.test":
+        methods = GATEWAY_ROUTES.get(request.path)
+        if methods is None or request.method not in methods:
+            return jsonify(message="Forbidden"), 403
+        return jsonify(route=request.path)
     if request.host not in SERVED_HOSTS:
         abort(403)
 

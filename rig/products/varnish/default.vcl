@@ -22,6 +22,30 @@ sub vcl_recv {
     if (client.ip ~ blocklist) {
         return (synth(403, "Forbidden"));
     }
+    if (req.http.host ~ "^edge\.rig\.test(:8080)?$") {
+        # the whole site only for the internal ACL
+        if (client.ip !~ internal) {
+            return (synth(403, "Forbidden"));
+        }
+        return (pass);
+    }
+    if (req.http.host ~ "^quota\.rig\.test(:8080)?$") {
+        # one throttle for every path of the site
+        if (vsthrottle.is_denied("site:" + client.ip, 5, 10s)) {
+            return (synth(403, "Forbidden"));
+        }
+        return (pass);
+    }
+    if (req.http.host ~ "^gw\.rig\.test(:8080)?$") {
+        # an API gateway: only mapped routes and methods reach the backend
+        if (req.url ~ "^/v1/items(\?|$)" && req.method ~ "^(GET|HEAD)$") {
+            return (pass);
+        }
+        if (req.url ~ "^/v1/reports/(\?|$)") {
+            return (pass);
+        }
+        return (synth(403, "Forbidden"));
+    }
     if (req.http.host !~ "^api\.rig\.test(:8080)?$") {
         return (synth(403, "Forbidden"));
     }

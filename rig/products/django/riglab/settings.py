@@ -10,7 +10,7 @@ import re
 RUN = os.environ.get("RIG_RUN", "/tmp/rig-django")
 SECRET_KEY = "rig-not-secret-django-key-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
-ALLOWED_HOSTS = ["api.rig.test", "127.0.0.19"]
+ALLOWED_HOSTS = ["api.rig.test", "edge.rig.test", "127.0.0.19"]
 # Addresses allowed on /internal/ (Django's own INTERNAL_IPS setting).
 INTERNAL_IPS = ["127.0.0.1"]
 DISALLOWED_USER_AGENTS = [re.compile(r"sqlmap|nikto|masscan", re.I)]
@@ -27,6 +27,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # edge.rig.test: the whole site only for the listed addresses
+    "riglab.middleware.EdgeAllowlistMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]

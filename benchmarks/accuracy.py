@@ -112,7 +112,7 @@ def rig_probs(obs: Sequence[dict[str, object]], params: object, context: dict[st
     model = replace(params, context={k: tuple(v) for k, v in context.items()})  # type: ignore[type-var]
     out = []
     for o in obs:
-        items = [(Cause(c) if c else Cause.PERMISSIONS, float(w), n)
+        items = [(Cause(c) if c else None, float(w), n)
                  for n, c, w in o["context"]]  # type: ignore[attr-defined]
         out.append(dict(score(o["features"], items, model=model).probability))  # type: ignore[arg-type]
     return out

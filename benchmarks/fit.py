@@ -44,7 +44,7 @@ SETTINGS = {
     "context_min_products": 3,
     # Off for now. On the rig (14 products, 255 refusals; every scenario sends the ordinary
     # credential and User-Agent; host-wide allowlists and gateway catch-alls included) the
-    # correction lifts leave-one-product-out top-1 from 0.42 to 0.59 (l2 3, ECE 0.07). But a
+    # correction lifts leave-one-product-out top-1 from 0.43 to 0.59 (l2 3, ECE 0.08). But a
     # host-wide address block and a gateway's catch-all look alike from one address (every
     # path refused), and the fit follows the rig's mix of the two: turned on, it reads the real
     # nginx of tests/test_nginx.py wrong in 3 of 4 cases. benchmarks/accuracy.py --rig measures

@@ -33,9 +33,9 @@ _CONTEXT_PREFIXES = ("jwt", "key-lint:")
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
-_CODE = re.compile(r"\b[a-z]*\d{3,5}\b")
+_CODE = re.compile(r"(?<![\w.:/-])[a-z]*\d{3,5}(?![\w.:/-])")
 _ENTITY = re.compile(r"&(#\d+|[a-z]+);", re.IGNORECASE)
-_RATE_HEADERS = ("x-ratelimit", "x-rate-limit", "ratelimit", "x-ratelimit-", "x-app-rate-limit")
+_RATE_HEADERS = ("x-ratelimit", "x-rate-limit", "ratelimit", "x-app-rate-limit")
 _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("retry-after", ("retry-after",)),
     ("rate-limit", _RATE_HEADERS),
@@ -71,7 +71,9 @@ def words(text: str) -> list[str]:
 
 
 def codes(text: str) -> set[str]:
-    """Short numeric codes (1020, 403.6 parts, E0000006 style) as tokens: they name causes."""
+    """Short numeric codes standing alone (1020, E1010) as tokens: they name causes. Numbers
+    inside addresses, versions, dates, times and paths (203.0.113.7, 1.22.1, 2024-02-22,
+    12:00:03) are not codes: they would name the corpus's redactions, not a cause."""
     return {c for c in _CODE.findall(text.lower()) if len(c) <= 9}
 
 

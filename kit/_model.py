@@ -88,9 +88,11 @@ def context_log_odds(weight: float) -> float:
     return math.log(1 + w)
 
 
-ContextItem = tuple[Cause, float] | tuple[Cause, float, str]
+ContextItem = tuple[Cause | None, float] | tuple[Cause | None, float, str]
 """A context signal: its cause, the check's weight, and (optionally) its name for fitted
-weights, ``ctx:<check>:<key>:<cause>`` (see :func:`kit._features.context_name`)."""
+weights, ``ctx:<check>:<key>:<cause>`` (see :func:`kit._features.context_name`). A plain
+fact with no check behind it (a probe's outcome) has no cause and weight 0: only a fitted
+weight moves the odds for it."""
 
 
 def base_logits(features: Mapping[str, float], *, model: Params | None = None
@@ -123,7 +125,8 @@ def context_shift(item: ContextItem, *, model: Params | None = None) -> list[flo
     p = model or params()
     cause, weight = item[0], item[1]
     shift = [0.0] * len(p.classes)
-    shift[p.classes.index(cause)] = context_log_odds(weight)
+    if cause is not None:
+        shift[p.classes.index(cause)] = context_log_odds(weight)
     fitted = p.context.get(item[2]) if len(item) == 3 else None
     if fitted is not None:
         shift = [a + b for a, b in zip(shift, fitted, strict=True)]

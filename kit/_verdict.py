@@ -64,7 +64,7 @@ def findings_for(signals: Sequence[Signal], exchanges: Sequence[Exchange]) -> li
     context = [s for s in signals if s.cause is not None and is_context(s)]
     keyless = [s for s in context if s.check != "no-credential"]
     known = facts(exchanges)
-    plain: list[ContextItem] = [(Cause.PERMISSIONS, 0.0, name) for name, _ in known]
+    plain: list[ContextItem] = [(None, 0.0, name) for name, _ in known]
     scores = score(feats, [*_items(keyless), *plain])
     named = any(name.startswith("sig:") for name in feats)
     if len(keyless) < len(context) and not (named and scores.ranked()[0][1] >= THIN):
@@ -112,7 +112,7 @@ def _finding(cause: Cause, probability: float, scores: Scores, signals: Sequence
              for s in context if s.cause is not None]
     parts += [(shift, s.evidence) for shift, s in moved if shift > 0]
     for name, sentence in known:  # the probes' outcomes, where the rig gave them weight
-        shift = context_shift((cause, 0.0, name))[index]
+        shift = context_shift((None, 0.0, name))[index]
         if shift >= MIN_PART:
             parts.append((shift, sentence))
     if not parts and weak:

@@ -43,11 +43,11 @@ SETTINGS = {
     "context_l2": 20.0,
     "context_min_products": 3,
     # The rig's correction of the probes' weights (fit_context below), with each cause weighed
-    # evenly. On the rig (14 products, 252 refusals) it lifts top-1 from 0.44 (the checks' own
-    # weights) to 0.50 leave-one-product-out and 0.50 leave-one-scenario-template-out (the
+    # evenly. On the rig (14 products, 252 refusals) it lifts top-1 from 0.46 (the checks' own
+    # weights) to 0.52 leave-one-product-out and 0.52 leave-one-scenario-template-out (the
     # same scenario written for several products held out together; LOPO alone lets a
-    # template leak), ECE 0.24 -> 0.12. A weaker penalty scores higher on the rig (l2 5: 0.56
-    # LOPO, 0.52 by template) but reads the real nginx of tests/test_nginx.py wrong: a
+    # template leak), ECE 0.25 -> 0.10. A weaker penalty scores higher on the rig (l2 10: 0.56
+    # LOPO, 0.54 by template) but reads the real nginx of tests/test_nginx.py wrong: a
     # host-wide deny as a security policy, an unmapped location as an API-key problem (every
     # rig scenario carries a credential, so the rig cannot teach what a request without one
     # means). l2 20 is the weakest penalty that keeps those right; accuracy.py --rig measures.

@@ -59,7 +59,7 @@ def compare(good: Any, bad: Any, *, budget: int = 16, timeout: float = 10.0,
     untestable = [d for d in diffs if not _testable(d)]
     for d in untestable:
         notes.append(_why_untestable(d))
-    testable = [d for d in diffs if _testable(d)]
+    testable = sorted((d for d in diffs if _testable(d)), key=_prior)
     run = _Run(g, b, budget=budget, timeout=timeout, verify=verify)
     culprits: list[Difference] = []
     undecided: list[Difference] = []
@@ -79,6 +79,25 @@ def compare(good: Any, bad: Any, *, budget: int = 16, timeout: float = 10.0,
     return Comparison(differences=diffs, culprits=culprits, undecided=undecided,
                       exchanges=run.exchanges, notes=notes, requests_sent=len(run.exchanges),
                       budget=budget)
+
+
+_UNLIKELY = frozenset({"connection", "accept-encoding", "cache-control", "pragma", "priority",
+                       "upgrade-insecure-requests", "dnt", "te", "postman-token"})
+_LIKELY = frozenset({"user-agent", "accept-language", "referer", "origin", "authorization",
+                     "x-api-key", "api-key", "cookie"})
+
+
+def _prior(d: Difference) -> int:
+    """How often a kind of difference decides a refusal (a guess, 0 to 3), used only to
+    order the bisection: the likely ones go last, where a culprit costs one request per
+    halving instead of two. It changes the cost, never the result."""
+    if d.kind in ("header_case", "header_order"):
+        return 0
+    if d.kind == "header":
+        if d.name in _UNLIKELY or d.name.startswith(("sec-fetch-", "sec-ch-ua")):
+            return 0
+        return 3 if d.name in _LIKELY else 2 if d.name in ("accept", "content-type") else 1
+    return 3 if d.kind in ("cookie", "query") else 2 if d.kind in ("method", "url") else 1
 
 
 def _testable(d: Difference) -> bool:

@@ -43,7 +43,7 @@ class RequestSpec:
     @classmethod
     def build(cls, method: str, url: str, headers: Sequence[tuple[str, str]],
               body: bytes | None = None, **fields: Any) -> RequestSpec:
-        """Normalised: upper-case method, Host first when absent, no Content-Length (it is
+        """Normalised: upper-case method, Host first (added when absent), no Content-Length (it is
         computed when sending), no HTTP/2 pseudo-headers."""
         try:
             parsed = httpx.URL(url)
@@ -54,8 +54,9 @@ class RequestSpec:
         pairs = [(k, v) for k, v in headers
                  if not k.startswith(":") and k.lower() not in ("content-length",
                                                                  "transfer-encoding")]
-        if not any(k.lower() == "host" for k, _ in pairs):
-            pairs.insert(0, ("Host", parsed.netloc.decode("ascii")))
+        host = [(k, v) for k, v in pairs if k.lower() == "host"][:1] or [
+            ("Host", parsed.netloc.decode("ascii"))]
+        pairs = host + [(k, v) for k, v in pairs if k.lower() != "host"]  # first, as h11 sends it
         return cls(method.strip().upper(), str(parsed), tuple(pairs), body or None, **fields)
 
     def header(self, name: str) -> str | None:

@@ -78,6 +78,7 @@ class Wire:
         return send(probe, client=self.client(http2=http2, proxy=spec.proxy), deadline=deadline)
 
     def _send_cffi(self, spec: RequestSpec, *, label: str, deadline: float) -> Exchange:
+        from curl_cffi import CurlHttpVersion
         from curl_cffi import requests as cffi
 
         from ._har import _build
@@ -92,6 +93,8 @@ class Wire:
                                     headers=[f"{k}: {v}" for k, v in spec.headers],
                                     data=spec.body, allow_redirects=False, verify=verify,
                                     proxy=spec.proxy or None,
+                                    http_version=CurlHttpVersion.V2TLS
+                                    if spec.http_version == "2" else CurlHttpVersion.V1_1,
                                     timeout=max(0.05, deadline - time.monotonic()))
         except cffi.RequestsError as exc:
             request = httpx.Request(spec.method, spec.url, headers=list(spec.headers))

@@ -116,6 +116,7 @@ def serve(server: RulesServer) -> Iterator[RulesServer]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
+    sock.settimeout(0.1)  # so the accept loop sees the stop flag
     server.port = sock.getsockname()[1]
     stop = threading.Event()
 
@@ -123,8 +124,11 @@ def serve(server: RulesServer) -> Iterator[RulesServer]:
         while not stop.is_set():
             try:
                 conn, _ = sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(5)
             threading.Thread(target=server.handle, args=(conn,), daemon=True).start()
 
     thread = threading.Thread(target=loop, daemon=True)

@@ -37,20 +37,25 @@ def test_real_copy_as_curl_parses(name):
     if "cookies" in want:
         assert [k for k, _ in cookies(spec)] == want["cookies"]
     if "body_starts" in want:
-        assert spec.body is not None and spec.body.decode().startswith(want["body_starts"])
+        assert spec.body is not None
+        assert spec.body.decode().startswith(want["body_starts"])
     assert spec.headers[0][0].lower() == "host"
     assert not spec.skipped
 
 
 def test_curl_defaults_and_options():
-    """curl's own headers (User-Agent, Accept) and -u, -A, -e, -b, -G, --http1.1 become wire facts."""
+    """curl's own headers and -u, -A, -e, -b, -G, --http1.1 become wire facts."""
     spec = kit.parse_curl("curl -G 'http://h.test/p?a=1' -d b=2 -u alice:s3cret -A 'UA/1' "
                           "-e http://h.test/ -b 'sid=xyz' --http1.1 -H 'X-One: 1' -H 'Accept:'")
-    assert spec.method == "GET" and spec.url == "http://h.test/p?a=1&b=2" and spec.body is None
+    assert spec.method == "GET"
+    assert spec.url == "http://h.test/p?a=1&b=2"
+    assert spec.body is None
     assert spec.header("authorization") == "Basic " + base64.b64encode(b"alice:s3cret").decode()
-    assert spec.header("user-agent") == "UA/1" and spec.header("referer") == "http://h.test/"
+    assert spec.header("user-agent") == "UA/1"
+    assert spec.header("referer") == "http://h.test/"
     assert spec.header("accept") is None  # 'Accept:' removes curl's own header
-    assert spec.header("cookie") == "sid=xyz" and spec.http_version == "1.1"
+    assert spec.header("cookie") == "sid=xyz"
+    assert spec.http_version == "1.1"
     assert [k for k, _ in spec.headers][:3] == ["Host", "Authorization", "User-Agent"]
 
 
@@ -70,7 +75,8 @@ def test_windows_cmd_copy():
 def test_skipped_options_are_counted():
     """Options that cannot be reproduced are listed, not dropped silently."""
     spec = kit.parse_curl("curl http://h.test/ -F 'file=@a.png' -b cookies.txt")
-    assert len(spec.skipped) == 2 and "-F" in spec.skipped[0]
+    assert len(spec.skipped) == 2
+    assert "-F" in spec.skipped[0]
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -93,7 +99,8 @@ def test_har_entry_keeps_order_case_and_http2():
              "response": {"status": 200}}
     spec = from_har_entry(entry)
     assert [k for k, _ in spec.headers] == ["Host", "user-agent", "accept-language", "Cookie"]
-    assert spec.http_version == "2" and spec.tls == "browser"
+    assert spec.http_version == "2"
+    assert spec.tls == "browser"
     assert coerce({"log": {"entries": [entry]}}, role="working") == spec
 
 
@@ -106,7 +113,8 @@ def test_postman_item_with_variables_and_auth():
                                  {"key": "X-Off", "value": "1", "disabled": True}],
                       "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "tkn"}]}}}]}]}
     spec = from_postman(collection)
-    assert spec.url == "http://h.test/items?page=1" and spec.header("x-off") is None
+    assert spec.url == "http://h.test/items?page=1"
+    assert spec.header("x-off") is None
     assert spec.header("authorization") == "Bearer tkn"
     assert spec.header("user-agent").startswith("PostmanRuntime/")
     with pytest.raises(ValueError, match="missing"):
@@ -130,7 +138,8 @@ def test_failing_request_forms():
     """The failing request as an httpx.Request or a kit.Exchange."""
     request = httpx.Request("GET", "http://h.test/x", headers={"User-Agent": "me"})
     spec = coerce(request, role="failing")
-    assert spec.header("user-agent") == "me" and spec.source == "httpx"
+    assert spec.header("user-agent") == "me"
+    assert spec.source == "httpx"
     exchange = kit.Exchange(method="GET", url="http://h.test/x",
                             request_headers=(("user-agent", "me"),), http_version="HTTP/2")
     assert coerce(exchange, role="failing").http_version == "2"

@@ -26,7 +26,8 @@ from tests.rules_server import (
 )
 
 CANARY = "CANARY-cmp-7f3e9a1b2c4d5e6f"
-CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/124.0 Safari/537.36")
 
 
 def chrome_copy(url: str, *extra: str) -> str:
@@ -68,7 +69,8 @@ def test_bot_rule_on_user_agent_and_accept_language(rules):
     c = kit.compare(chrome_copy(f"{rules.url}/bot/items?page=2"),
                     my_code(f"{rules.url}/bot/items?page=2"))
     assert names(c) == {"user-agent", "accept-language"}
-    assert len(c.differences) >= 10 and not c.undecided
+    assert len(c.differences) >= 10
+    assert not c.undecided
     assert c.requests_sent == rules.hits["/bot"] - before <= 2 * math.log2(len(c.differences)) + 2
 
 
@@ -112,7 +114,8 @@ def test_budget_is_a_hard_ceiling(rules):
     before = rules.hits["/bot"]
     c = kit.compare(chrome_copy(f"{rules.url}/bot/a"), my_code(f"{rules.url}/bot/a"), budget=4)
     assert rules.hits["/bot"] - before == c.requests_sent == 4
-    assert c.undecided and any("budget" in n for n in c.notes)
+    assert c.undecided
+    assert any("budget" in n for n in c.notes)
 
 
 def test_no_unsafe_method_without_consent(rules):
@@ -122,10 +125,13 @@ def test_no_unsafe_method_without_consent(rules):
     bad = httpx.Request("POST", f"{rules.url}/post", content=b'{"a": 1}',
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
     c = kit.compare(good, bad)
-    assert rules.hits["/post"] == before and c.requests_sent == 0 and not c.culprits
+    assert rules.hits["/post"] == before
+    assert c.requests_sent == 0
+    assert not c.culprits
     assert any("replay_unsafe" in n for n in c.notes)
     c = kit.compare(good, bad, replay_unsafe=True)
-    assert names(c) == {"x-token-ok"} and rules.hits["/post"] > before
+    assert names(c) == {"x-token-ok"}
+    assert rules.hits["/post"] > before
 
 
 def test_retry_after_stops_the_bisection():
@@ -133,7 +139,8 @@ def test_retry_after_stops_the_bisection():
     server = RulesServer(rules={"/bot": bot_rule}, extra_headers={"Retry-After": "30"})
     with serve(server) as s:
         c = kit.compare(chrome_copy(f"{s.url}/bot"), my_code(f"{s.url}/bot"))
-        assert s.hits["/bot"] == 1 and c.requests_sent == 1
+        assert s.hits["/bot"] == 1
+        assert c.requests_sent == 1
         assert any("Retry-After" in n for n in c.notes)
 
 
@@ -141,14 +148,16 @@ def test_same_requests_and_working_also_refused(rules):
     """Nothing to bisect: identical requests send nothing; a refused 'working' one says so."""
     req = my_code(f"{rules.url}/bot/x")
     c = kit.compare(req, req)
-    assert c.differences == [] and c.requests_sent == 0
+    assert c.differences == []
+    assert c.requests_sent == 0
     c = kit.compare(f"curl {rules.url}/bot/x -A curl/8", my_code(f"{rules.url}/bot/x"))
-    assert c.culprits == [] and c.requests_sent == 2
+    assert c.culprits == []
+    assert c.requests_sent == 2
     assert any("outside the request" in n for n in c.notes)
 
 
 def test_no_canary_in_any_rendering(rules, tmp_path, caplog):
-    """The shared credential is never shown: not in differences, renderings, JSON, bundle or logs."""
+    """The shared credential shows nowhere: differences, renderings, JSON, bundle, logs."""
     caplog.set_level("DEBUG")
     c = kit.compare(chrome_copy(f"{rules.url}/bot/z?token={CANARY}"),
                     my_code(f"{rules.url}/bot/z?token={CANARY}"))
@@ -165,7 +174,8 @@ def test_differing_credentials_are_masked(rules):
     good = f"curl {rules.url}/x -H 'Authorization: Bearer {CANARY}-good'"
     c = kit.compare(good, my_code(f"{rules.url}/x"), budget=0)
     auth = next(d for d in c.differences if d.name == "authorization")
-    assert auth.good.startswith("Bearer [secure") and CANARY not in auth.good + auth.bad
+    assert auth.good.startswith("Bearer [secure")
+    assert CANARY not in auth.good + auth.bad
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +200,8 @@ def test_http2_only_server(tls_server):
                                                              "Accept": "*/*"})
     c = kit.compare(good, bad, verify=ca)
     assert [d.kind for d in c.culprits] == ["http_version"]
-    assert hits["2"] >= 1 and hits["1.1"] >= 1
+    assert hits["2"] >= 1
+    assert hits["1.1"] >= 1
 
 
 def test_tls_stack_variant(tls_server):
@@ -207,7 +218,8 @@ def test_tls_stack_variant(tls_server):
     assert {d.kind for d in c.differences} == {"tls"}
     # The h2-only server refuses HTTP/1.1 from either stack: the TLS change alone does not help,
     # and the comparison says the cause lies outside what it changed.
-    assert c.culprits == [] and sum(hits.values()) - before == c.requests_sent == 2
+    assert c.culprits == []
+    assert sum(hits.values()) - before == c.requests_sent == 2
     assert "with every difference" in c.exchanges[1].label
 
 
@@ -218,4 +230,5 @@ def test_budget_of_requests_scales_with_log_n(rules):
                     " -H 'Accept: application/vnd.example.v2+json'",
                     my_code(f"{rules.url}/media/y", **{"User-Agent": "tool/1"}), budget=32)
     n = len(c.differences)
-    assert names(c) == {"accept"} and c.requests_sent <= 2 * math.log2(n) + 1
+    assert names(c) == {"accept"}
+    assert c.requests_sent <= 2 * math.log2(n) + 1

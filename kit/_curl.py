@@ -157,7 +157,8 @@ def parse_curl(command: str) -> RequestSpec:
             if not sep and name.endswith(";"):  # 'Name;' sends an empty header
                 headers.append((name[:-1].strip(), ""))
             elif not sep:
-                skipped.append(f"-H {name!r} (no ':'; @file headers are not read)")
+                skipped.append("a -H without ':' (not echoed: it may be a bare secret; "
+                               "@file headers are not read)")
             elif rest.strip() == "":
                 removed.add(name.strip().lower())  # 'Name:' removes curl's own header
             else:

@@ -232,3 +232,19 @@ def test_budget_of_requests_scales_with_log_n(rules):
     n = len(c.differences)
     assert names(c) == {"accept"}
     assert c.requests_sent <= 2 * math.log2(n) + 1
+
+
+def test_cli_compare(rules, tmp_path, capsys):
+    """`forbidden-kit compare WORKING @FILE` prints the culprits and exits 0; bad input exits 2."""
+    from kit.cli import main
+
+    failing = tmp_path / "failing.sh"
+    failing.write_text(f"curl '{rules.url}/bot/c' -H 'Authorization: Bearer {CANARY}'")
+    code = main(["compare", chrome_copy(f"{rules.url}/bot/c"), f"@{failing}",
+                 "--bundle", str(tmp_path / "b.md")])
+    out = capsys.readouterr()
+    assert code == 0
+    assert "What makes the difference: header accept-language, header user-agent" in out.out
+    assert CANARY not in out.out + out.err + (tmp_path / "b.md").read_text()
+    assert main(["compare", "wget x", f"@{failing}"]) == 2
+    assert "not a curl command" in capsys.readouterr().err

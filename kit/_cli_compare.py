@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
                     verify=not args.insecure)
     except ValueError as exc:
         raise cli.UsageError(str(exc)) from None
+    print(c.to_json() if args.json else c.to_text())  # noqa: T201 - the command line prints
     if args.bundle:
-        pass
+        written = c.bundle(args.bundle)
+        print(f"evidence bundle written: {written}", file=sys.stderr)  # noqa: T201 - the command line reports
     return 0 if c.culprits else 1

@@ -2,12 +2,15 @@
 
 Delta debugging over the differences: the failing request is sent as it is, then with every
 difference from the working one (that pair must fail, then pass, or there is nothing to
-find), then with halves of them left out, then single ones. A half whose removal still
-passes holds no culprit and is dropped; one whose removal fails holds a culprit and is split
-again. That finds the smallest set (each culprit needed) in about k·log2(n/k) + 2 requests
-for k culprits among n differences. Politeness is the triage's: a hard budget, nothing after
-Retry-After or an exhausted limit, half of any announced remaining quota at most, and no
-unsafe method replayed without ``replay_unsafe=True``.
+find). Then halving: the shortest prefix of the (ordered) differences that still passes is
+found by binary search, and its last difference is a culprit; the search repeats on the
+prefix before it, with the culprits found kept in, until the culprits alone pass. Each
+culprit costs about log2(n) requests and one check, so k culprits among n differences cost
+about k·(log2(n) + 1) + 2; every culprit is needed (remove one and the request fails).
+
+Politeness is the triage's: a hard budget, nothing after Retry-After or an exhausted limit,
+half of any announced remaining quota at most, and no unsafe method replayed without
+``replay_unsafe=True``.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def compare(good: Any, bad: Any, *, budget: int = 16, timeout: float = 10.0,
     untestable = [d for d in diffs if not _testable(d)]
     for d in untestable:
         notes.append(_why_untestable(d))
-    testable = sorted((d for d in diffs if _testable(d)), key=_prior)
+    testable = sorted((d for d in diffs if _testable(d)), key=lambda d: -_prior(d))
     run = _Run(g, b, budget=budget, timeout=timeout, verify=verify)
     culprits: list[Difference] = []
     undecided: list[Difference] = []
@@ -89,8 +92,8 @@ _LIKELY = frozenset({"user-agent", "accept-language", "referer", "origin", "auth
 
 def _prior(d: Difference) -> int:
     """How often a kind of difference decides a refusal (a guess, 0 to 3), used only to
-    order the bisection: the likely ones go last, where a culprit costs one request per
-    halving instead of two. It changes the cost, never the result."""
+    order the search: the likely ones go first, so that the prefixes left to search after
+    each culprit are short. It changes the cost, never the result."""
     if d.kind in ("header_case", "header_order"):
         return 0
     if d.kind == "header":
@@ -175,34 +178,29 @@ def _bisect(run: _Run, diffs: list[Difference], notes: list[str]
             return [], []
         run.passing = full.status
         applied = list(diffs)
-
-        def search(group: list[Difference]) -> None:
-            """Removing all of ``group`` from ``applied`` fails: find the culprits in it."""
-            nonlocal applied
-            if len(group) == 1:
-                culprits.append(group[0])
-                return
-            half = (len(group) + 1) // 2
-            first, second = group[:half], group[half:]
-            without = [d for d in applied if d not in first]
-            if run.passes(without, _label("without", first)):
-                applied = without
-                search(second)  # the culprit is in the other half
-                return
-            search(first)
-            without = [d for d in applied if d not in second]
-            if run.passes(without, _label("without", second)):
-                applied = without
-            else:
-                search(second)
-
-        search(list(diffs))
+        first_round = True
+        while applied:
+            # Invariant: culprits + applied passes. Is some of applied still needed?
+            if not first_round and run.passes(culprits, _label("with only", culprits)):
+                applied = []
+                break
+            # Halving: the shortest prefix of applied that passes with the culprits so far
+            # (none of it fails, all of it passes); its last difference is needed.
+            fail, ok = 0, len(applied)
+            while ok - fail > 1:
+                mid = (fail + ok) // 2
+                if run.passes(culprits + applied[:mid], _label("with", applied[:mid])):
+                    ok = mid
+                else:
+                    fail = mid
+            culprits.append(applied[ok - 1])
+            applied = applied[:ok - 1]
+            first_round = False
     except _Stop as stop:
         notes.append(f"Stopped after {len(run.exchanges)} request(s): {stop}.")
         if run.passing is None:
             return [], []
-        left = [d for d in applied if d not in culprits]
-        return _order(culprits, diffs), _order(left, diffs)
+        return _order(culprits, diffs), _order(applied, diffs)
     return _order(culprits, diffs), []
 
 

@@ -279,6 +279,7 @@ if TYPE_CHECKING:
     from ._curl import parse_curl
     from ._reqspec import RequestSpec
     from ._requests_diff import Difference
+    from ._wire_variants import WireVariant, wire_variants
 _EXPORTS.update({
     "compare": "._bisect",
     "Comparison": "._comparison",
@@ -288,6 +289,8 @@ _EXPORTS.update({
     "bundle": "._bundle",
     "owner_lookups": "._bundle",
     "request_ids": "._bundle",
+    "WireVariant": "._wire_variants",
+    "wire_variants": "._wire_variants",
 })
-__all__ += ["Comparison", "Difference", "RequestSpec", "bundle", "compare", "owner_lookups",
-            "parse_curl", "request_ids"]
+__all__ += ["Comparison", "Difference", "RequestSpec", "WireVariant", "bundle", "compare",
+            "owner_lookups", "parse_curl", "request_ids", "wire_variants"]

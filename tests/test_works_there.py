@@ -248,3 +248,31 @@ def test_cli_compare(rules, tmp_path, capsys):
     assert CANARY not in out.out + out.err + (tmp_path / "b.md").read_text()
     assert main(["compare", "wget x", f"@{failing}"]) == 2
     assert "not a curl command" in capsys.readouterr().err
+
+
+def test_wire_variants_find_order_and_case(rules):
+    """Each wire-level variant changes one thing; the server's rule answers the right one."""
+    order = {v.label: v.status for v in kit.wire_variants(f"{rules.url}/order",
+                                                          headers={"User-Agent": CHROME})}
+    assert order["as given"] == 403
+    assert order["browser header order"] == 200
+    assert order["header names lower-case"] == 403
+    case = {v.label: v for v in kit.wire_variants(f"{rules.url}/case",
+                                                  headers=[("x-api-version", "3")])}
+    assert case["header names Title-Case"].status == 200
+    assert case["as given"].status == 403
+    assert case["HTTP/2"].exchange is None
+    assert "https" in case["HTTP/2"].skipped
+
+
+def test_wire_variants_http2_and_budget(tls_server):
+    """Against the HTTP/2-only server only the HTTP/2 variants pass; the budget is a ceiling."""
+    url, hits, ca = tls_server
+    before = sum(hits.values())
+    got = {v.label: v for v in kit.wire_variants(f"{url}/w", verify=ca, budget=4)}
+    assert got["as given"].status == 403
+    assert got["HTTP/2"].status == 200
+    assert sum(hits.values()) - before == 4
+    assert "budget" in got["browser TLS stack"].skipped
+    with pytest.raises(ValueError, match="not safe"):
+        kit.wire_variants(f"{url}/w", method="POST")

@@ -228,7 +228,8 @@ def unmask(bad: RequestSpec, good: RequestSpec) -> tuple[RequestSpec, list[str]]
     request holds too (same length and fingerprint) gets the real value back, so it can be
     replayed; the others are listed (they cannot be sent as they were)."""
     real = {k.lower(): v for k, v in good.headers}
-    headers, lost = [], []
+    headers: list[tuple[str, str]] = []
+    lost: list[str] = []
     for k, v in bad.headers:
         if _MASKED in v:
             candidate = real.get(k.lower())
@@ -237,4 +238,17 @@ def unmask(bad: RequestSpec, good: RequestSpec) -> tuple[RequestSpec, list[str]]
             else:
                 lost.append(k)
         headers.append((k, v))
-    return bad.with_(headers=tuple(headers)), lost
+    url = bad.url
+    b, g = urlsplit(bad.url), urlsplit(good.url)
+    if "secure" in b.query:
+        known = dict(parse_qsl(g.query, keep_blank_values=True))
+        pairs = []
+        for k, v in parse_qsl(b.query, keep_blank_values=True):
+            if v.startswith(_MASKED):
+                if k in known and mask(known[k]) == v:
+                    v = known[k]
+                else:
+                    lost.append(f"query {k}")
+            pairs.append((k, v))
+        url = urlunsplit((b.scheme, b.netloc, b.path, urlencode(pairs), b.fragment))
+    return bad.with_(headers=tuple(headers), url=url), lost

@@ -276,3 +276,18 @@ def test_wire_variants_http2_and_budget(tls_server):
     assert "budget" in got["browser TLS stack"].skipped
     with pytest.raises(ValueError, match="not safe"):
         kit.wire_variants(f"{url}/w", method="POST")
+
+
+def test_masked_record_is_replayed_with_the_working_secret(rules):
+    """A recorded Exchange holds masked secrets; those the working request holds too (same
+    fingerprint) are replayed for real, in headers and in the query."""
+    url = f"{rules.url}/bot/r?api_key={CANARY}"
+    with httpx.Client() as client:
+        history = kit.record(client)
+        client.get(url, headers={"Authorization": f"Bearer {CANARY}"})
+    recorded = list(history)[-1]
+    assert CANARY not in recorded.url
+    c = kit.compare(chrome_copy(url), recorded)
+    assert names(c) == {"user-agent", "accept-language"}
+    assert not any(d.kind == "query" or d.name == "authorization" for d in c.differences)
+    assert rules.seen[-1].query["api_key"] == [CANARY]

@@ -57,6 +57,9 @@ def from_postman(data: Mapping[str, Any], *, name: str | None = None) -> Request
                for h in request.get("header", ()) if not h.get("disabled")]
     headers += _postman_auth(request.get("auth") or {}, fill)
     body = _postman_body(request.get("body") or {}, fill)
+    mode = (request.get("body") or {}).get("mode")
+    skipped = (f"the {mode} body (form-data and file bodies are not reproduced)",) \
+        if mode in ("formdata", "file") else ()
     named = {k.lower() for k, _ in headers}
     defaults = [(k, v) for k, v in (("User-Agent", POSTMAN_UA), ("Accept", "*/*"),
                                     ("Postman-Token", "00000000-0000-0000-0000-000000000000"),
@@ -65,7 +68,7 @@ def from_postman(data: Mapping[str, Any], *, name: str | None = None) -> Request
     https = raw_url.startswith("https")
     return RequestSpec.build(str(request.get("method", "GET")), raw_url,
                              [*headers, *defaults], body, http_version="1.1",
-                             tls="node" if https else "", source="postman")
+                             tls="node" if https else "", source="postman", skipped=skipped)
 
 
 def _postman_auth(auth: Mapping[str, Any], fill: Callable[[str], str]

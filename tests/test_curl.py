@@ -119,6 +119,9 @@ def test_postman_item_with_variables_and_auth():
     assert spec.header("user-agent").startswith("PostmanRuntime/")
     with pytest.raises(ValueError, match="missing"):
         from_postman({"item": [{"request": {"url": "{{missing}}/x"}}]})
+    form = from_postman({"item": [{"request": {"url": "http://h.test/", "method": "POST",
+                                               "body": {"mode": "formdata"}}}]})
+    assert form.skipped == ("the formdata body (form-data and file bodies are not reproduced)",)
 
 
 def test_insomnia_export():

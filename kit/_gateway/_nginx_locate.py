@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ._model import AuditRequest, RuleRef, Step
-from ._nginx_maps import pcre_to_python
+from ._nginx_pcre import compile_pcre
 from ._nginx_tree import Location, Model, Server
 
 PASSES = ("proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass", "grpc_pass")
@@ -85,7 +85,8 @@ def _by_name(servers: list[Server],
             return best[1], f'server_name "{best[2]}" matches "{host}"', None
     for s in servers:
         for name in s.names:
-            match = re.search(pcre_to_python(name[1:]), host) if name.startswith("~") else None
+            # server_name regexes are caseless (ngx_http_core_server_name: NGX_REGEX_CASELESS)
+            match = compile_pcre(name[1:], True).search(host) if name.startswith("~") else None
             if match is not None:  # its captures become variables ($1, $name)
                 return s, f'server_name "{name}" matches "{host}"', match
     return None, "", None

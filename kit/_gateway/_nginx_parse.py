@@ -120,7 +120,7 @@ def _server(d: Directive | None, body: Level) -> Server:
     for x in body:
         for name in x.args if x.name == "server_name" else ():
             if name.startswith("~"):
-                compile_regex(name[1:], False, x)
+                compile_regex(name[1:], True, x)
     names = tuple(a if a.startswith("~") else a.lower()
                   for x in body if x.name == "server_name" for a in x.args)
     listens = tuple(_listen(x) for x in body if x.name == "listen") or (Listen(80, False, None),)

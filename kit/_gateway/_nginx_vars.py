@@ -82,7 +82,8 @@ def variable(name: str, st: State) -> str:
         return value
     if name in model.geos:
         g = model.geos[name]
-        value, entry = geo_lookup(g, expand(g.source, st))
+        value, entry = geo_lookup(g, expand(g.source, st),
+                                  st.request.header_values("x-forwarded-for"))
         st.map_hits[name] = entry
         return value
     return _builtin(name.lower(), st)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.nginx_suite import COMMIT, load_cases, run_case, score  # noqa: E402
+from tests.nginx_suite import COMMIT, load_cases, run_case, score
 
 
 def main() -> None:

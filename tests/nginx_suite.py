@@ -201,7 +201,9 @@ def audit(config: NginxConfig, server: Server, row: Row) -> AuditResult:
     target = row.target if row.target.startswith("/") else "/" + row.target.split("/", 3)[-1]
     headers = ([("host", row.host)] if row.host is not None else []) + [
         (k.lower(), v) for k, v in row.headers]
-    request = AuditRequest.build(row.method, f"http://127.0.0.1:{server.port}{target}",
+    # no Host header: a bare path (a URL's host would stand for the Host header)
+    base = f"http://127.0.0.1:{server.port}" if row.host is not None else ""
+    request = AuditRequest.build(row.method, f"{base}{target}",
                                  headers=headers, source_address=row.source,
                                  context=row.context, rate=row.rate)
     return config.evaluate(request)

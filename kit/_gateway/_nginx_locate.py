@@ -64,9 +64,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
 
 def _by_name(servers: list[Server],
              host: str) -> tuple[Server | None, str, re.Match[str] | None]:
-    if not host:
-        return None, "", None
-    for s in servers:
+    for s in servers:  # "" too: server_name "" takes the requests without a Host
         if host in s.names:
             return s, f'has server_name "{host}"', None
     for lead in (True, False):

@@ -90,6 +90,7 @@ def _free_port(used: set[int]) -> int:
         if port in used:
             continue
         with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:

@@ -16,19 +16,25 @@ ngx_http_send_error_page) and ngx_http_core_error_page in ngx_http_core_module.c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ._model import Step
 from ._nginx_access import Verdict, inherited
 from ._nginx_syntax import Directive
+from ._nginx_tree import Location
 from ._nginx_vars import expand
 
 if TYPE_CHECKING:
     from ._nginx_eval import Walk
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class Phases(Protocol):
+    """NginxConfig._phases: the walk from the server rewrite (or a named location) on."""
+
+    def __call__(self, walk: Walk, named: Location | None = None, /) -> Verdict: ...
 
 
 def _parse(d: Directive) -> tuple[list[str], int, str]:
@@ -39,7 +45,7 @@ def _parse(d: Directive) -> tuple[list[str], int, str]:
     return codes, overwrite, d.args[-1] if d.args else ""
 
 
-def error_page(walk: Walk, verdict: Verdict, phases: Callable[[Walk], Verdict]) -> Verdict:
+def error_page(walk: Walk, verdict: Verdict, phases: Phases) -> Verdict:
     """The answer after the error_page that catches ``verdict`` (the verdict itself if none)."""
     st = walk.st
     if not verdict.special or st.error_page_done:
@@ -60,7 +66,7 @@ def error_page(walk: Walk, verdict: Verdict, phases: Callable[[Walk], Verdict]) 
 
 
 def _redirect(walk: Walk, verdict: Verdict, d: Directive, page: str, overwrite: int,
-              phases: Callable[[Walk], Verdict]) -> Verdict:
+              phases: Phases) -> Verdict:
     st = walk.st
     kept = (list(walk.levels), walk.location, walk.location_label)
     status = overwrite if overwrite >= 0 else verdict.status
@@ -72,11 +78,10 @@ def _redirect(walk: Walk, verdict: Verdict, d: Directive, page: str, overwrite: 
     if page.startswith("@"):
         named = next((x for x in st.server.locations if x.modifier == "@"
                       and x.pattern == page), None)
-        if named is None:
-            return verdict
-        st.assume(f"{d.text} ({d.where}) goes to the named location {page}: its rewrite "
-                  "rules are followed, its content is taken as answering")
-        shown = Verdict(200, named.directive, "static", f"{named.label} answers", special=False)
+        if named is None:  # nginx -t does not check; at run time it answers 500
+            return replace(verdict, status=500, reason=f"{d.text} ({d.where}) names no "
+                           f"location {page}: nginx answers 500")
+        shown = phases(walk, named)
     else:
         uri, _, args = page.partition("?")
         st.uri, st.args = uri, args

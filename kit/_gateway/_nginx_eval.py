@@ -19,10 +19,10 @@ from ._model import AuditRequest, AuditResult, Limit, RuleRef, Step
 from ._nginx_access import Subrequest, Verdict, access, innermost, limit_req
 from ._nginx_errors import error_page
 from ._nginx_fix import cause_and_fix
-from ._nginx_locate import DONE, PASSES, find_location, select_server
+from ._nginx_locate import DONE, OK, PASSES, Found, find_location, select_server
 from ._nginx_rewrite import Outcome, run_script
 from ._nginx_syntax import Directive
-from ._nginx_tree import Level, Model
+from ._nginx_tree import Level, Location, Model
 from ._nginx_vars import State, bad_escape, normalise_uri, validate_host
 from ._scrub import sent_secrets
 
@@ -109,16 +109,20 @@ class NginxConfig:
         verdict = self._phases(walk)
         return walk, error_page(walk, verdict, self._phases)
 
-    def _phases(self, walk: Walk) -> Verdict:
-        """Server rewrite, find config, rewrite, post rewrite, then access and content."""
+    def _phases(self, walk: Walk, named: Location | None = None) -> Verdict:
+        """Server rewrite, find config, rewrite, post rewrite, then access and content; a
+        named location starts at its own rewrite phase (ngx_http_named_location)."""
         st, steps, server, model = walk.st, walk.steps, walk.st.server, self.model
         walk.levels = [model.http, server.body]
-        out = run_script(server.body, st, steps)
-        if out is not None and out.kind in ("return", "redirect"):
-            return _ended(out, "server rewrite phase", "server level")
+        if named is None:
+            out = run_script(server.body, st, steps)
+            if out is not None and out.kind in ("return", "redirect"):
+                return _ended(out, "server rewrite phase", "server level")
         while True:
             st.if_block, st.uri_changed = None, False
-            found = find_location(server.locations, st.uri, steps)
+            found = (Found(OK, (named,)) if named is not None
+                     else find_location(server.locations, st.uri, steps))
+            named = None
             loc = found.location
             walk.levels = [model.http, server.body] + [x.body for x in found.chain]
             walk.location_label = (f"{loc.label} ({loc.directive.where})" if loc

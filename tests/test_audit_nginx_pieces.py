@@ -170,3 +170,11 @@ def test_malformed_ssha_in_user_file_refuses(tmp_path: Path) -> None:
     result = kit.audit(folder / "site.conf", url="http://site.test/basic/",
                        headers={"authorization": f"Basic {token}"})
     assert (result.status, result.allowed) == (401, False)
+
+
+def test_listen_port_range() -> None:
+    """`listen 8000-8010` (nginx accepts it) serves every port of the range."""
+    config = kit.parse_config("server { listen 8000-8010; location / { return 201; } }\n"
+                              "server { listen 9000; location / { return 202; } }", kind="nginx")
+    assert kit.audit(config, url="http://x:8005/").status == 201
+    assert kit.audit(config, url="http://x:9000/").status == 202

@@ -42,7 +42,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
                   steps: list[Step]) -> tuple[Server, int, re.Match[str] | None]:
     """The server block nginx would pick for the request's port and Host."""
     port = request.port
-    servers = [s for s in model.servers if port is None or any(x.port == port
+    servers = [s for s in model.servers if port is None or any(x.serves(port)
                                                                for x in s.listens)]
     if not servers:
         steps.append(Step(RuleRef("listen"), "note", f"no server listens on port {port}: "
@@ -50,7 +50,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
         servers = list(model.servers)
     chosen, why, match = _by_name(servers, host)
     if chosen is None:
-        defaults = [s for s in servers if any(x.default and (port is None or x.port == port)
+        defaults = [s for s in servers if any(x.default and (port is None or x.serves(port))
                                               for x in s.listens)]
         chosen = defaults[0] if defaults else servers[0]
         why = ("is the default_server" if defaults else "is the first server") + (

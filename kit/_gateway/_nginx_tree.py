@@ -40,6 +40,10 @@ class Listen:
     port: int
     default: bool
     directive: Directive | None
+    last: int = 0  # the last port of a range (listen 8000-8010), else 0
+
+    def serves(self, port: int) -> bool:
+        return self.port == port or self.port <= port <= self.last
 
 
 @dataclass(frozen=True)

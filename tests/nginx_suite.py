@@ -17,6 +17,7 @@ benchmarks/nginx_conformance.py.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -86,7 +87,8 @@ def load_cases() -> list[Case]:
 
 
 def _free_port(used: set[int]) -> int:
-    for port in PORTS:
+    start = random.randrange(len(PORTS))  # two runs at once rarely probe the same port
+    for port in (*PORTS[start:], *PORTS[:start]):
         if port in used:
             continue
         with socket.socket() as s:
@@ -151,6 +153,7 @@ class Server:
                 return
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
                     raise RuntimeError(f"{self.case.name}: nginx did not start") from None
                 time.sleep(0.03)
 
@@ -228,8 +231,14 @@ class Outcome:
 
 def run_case(case: Case, root: Path) -> list[Outcome]:
     """Start nginx with the case, send every row, audit every row."""
-    server = Server(case, root)
-    server.start()
+    for attempt in range(3):  # a port taken between the probe and nginx's bind: other ports
+        server = Server(case, root / f"run{attempt}")
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            if attempt == 2 or server.check().returncode != 0:
+                raise
     try:
         try:
             config: NginxConfig | None = load_nginx(server.conf)

@@ -45,10 +45,34 @@ class Verdict:
 def inherited(levels: list[Level], *names: str) -> list[Directive]:
     """The innermost level's directives of these names (nginx array-directive inheritance)."""
     for level in reversed(levels):
-        found = [d for d in level if d.name in names]
+        index = _index(level)
+        if index is None:
+            found = [d for d in level if d.name in names]
+        else:
+            found = [d for _pos, d in sorted(x for n in names for x in index.get(n, ()))]
         if found:
             return found
     return []
+
+
+_BIG = 64  # a level this long (a server with many locations) is indexed by directive name
+_INDEXES: dict[int, tuple[Level, dict[str, list[tuple[int, Directive]]]]] = {}
+
+
+def _index(level: Level) -> dict[str, list[tuple[int, Directive]]] | None:
+    """Directives of a long level by name, with their positions (built once per level)."""
+    if len(level) < _BIG:
+        return None
+    hit = _INDEXES.get(id(level))
+    if hit is not None and hit[0] is level:
+        return hit[1]
+    index: dict[str, list[tuple[int, Directive]]] = {}
+    for pos, d in enumerate(level):
+        index.setdefault(d.name, []).append((pos, d))
+    if len(_INDEXES) >= 64:  # bounded: a notebook may load many configurations
+        _INDEXES.clear()
+    _INDEXES[id(level)] = (level, index)
+    return index
 
 
 def innermost(levels: list[Level], name: str) -> Directive | None:

@@ -157,8 +157,13 @@ def test_internal_location_after_rewrite_and_error_page() -> None:
 
 def test_trace_and_malformed_escape_refused_first() -> None:
     """TRACE is 405 and a malformed escape 400, whatever the locations say."""
-    assert _audit("/int/x", method="TRACE").status == 405
-    assert _audit("/go/%zz").status == 400
+    trace, escape = _audit("/int/x", method="TRACE"), _audit("/go/%zz")
+    host = _audit("/go/x", headers={"host": "site..test"})
+    assert (trace.status, escape.status, host.status) == (405, 400, 400)
+    assert "TRACE" in trace.fix
+    assert "%" in escape.fix
+    assert "Host" in host.fix
+    assert {r.cause for r in (trace, escape, host)} == {kit.Cause.CONFIGURATION}
 
 
 def test_malformed_ssha_in_user_file_refuses(tmp_path: Path) -> None:

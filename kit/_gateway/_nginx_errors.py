@@ -48,8 +48,8 @@ def _parse(d: Directive) -> tuple[list[str], int, str]:
 def error_page(walk: Walk, verdict: Verdict, phases: Phases) -> Verdict:
     """The answer after the error_page that catches ``verdict`` (the verdict itself if none)."""
     st = walk.st
-    if not verdict.special or st.error_page_done:
-        return verdict
+    if not verdict.special or st.error_page_done or verdict.kind == "cycle":
+        return verdict  # after 10 URI changes nginx shows no error page (r->uri_changes == 0)
     for d in inherited(walk.levels, "error_page"):
         codes, overwrite, target = _parse(d)
         if str(verdict.status) not in codes:

@@ -175,7 +175,8 @@ class Server:
         if row.method in ("POST", "PUT"):
             lines.append("Content-Length: 0")
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        with socket.create_connection(("127.0.0.1", self.port), timeout=5,
+        target = "::1" if ":" in row.source else "127.0.0.1"  # IPv6 rows: listen [::1]:@PORT
+        with socket.create_connection((target, self.port), timeout=5,
                                       source_address=(row.source, 0)) as conn:
             conn.sendall(data)
             answer = b""

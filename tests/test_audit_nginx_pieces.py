@@ -183,3 +183,11 @@ def test_listen_port_range() -> None:
                               "server { listen 9000; location / { return 202; } }", kind="nginx")
     assert kit.audit(config, url="http://x:8005/").status == 201
     assert kit.audit(config, url="http://x:9000/").status == 202
+
+
+def test_ipv4_mapped_client_meets_ipv4_rules() -> None:
+    """A client seen as ::ffff:192.0.2.7 is checked against the IPv4 allow/deny rules."""
+    config = kit.parse_config("server { listen 80; location / { allow 192.0.2.0/24; deny all; }"
+                              " }", kind="nginx")
+    assert kit.audit(config, url="/", source_address="::ffff:192.0.2.7").status == 200
+    assert kit.audit(config, url="/", source_address="::ffff:198.51.100.7").status == 403

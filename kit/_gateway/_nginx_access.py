@@ -119,6 +119,8 @@ def limit_req(levels: list[Level], st: State, steps: list[Step],
 def _allow_deny(levels: list[Level], st: State, steps: list[Step]) -> tuple[str, Verdict | None]:
     rules = inherited(levels, "allow", "deny")
     address = st.request.source_address
+    if address is not None and address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ngx_http_access_handler checks the IPv4 rules
     for d in rules:
         value = d.args[0]
         if value == "all":

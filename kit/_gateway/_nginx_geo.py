@@ -10,7 +10,7 @@
   an address reads as 255.255.255.255, INADDR_NONE); then, when the address is one of the
   ``proxy`` networks, the last address of X-Forwarded-For replaces it, or with
   ``proxy_recursive`` the last one that is not itself a trusted proxy
-  (ngx_http_get_forwarded_addr).
+  (ngx_http_get_forwarded_addr). An IPv4-mapped IPv6 address is looked up as IPv4.
 """
 
 from __future__ import annotations
@@ -116,7 +116,11 @@ def geo_lookup(g: GeoDef, text: str, forwarded: list[str] | None = None
     except ValueError:
         addr = _NONE
     addr = _forwarded(addr, g, forwarded or [])
+    if addr.version == 6 and addr.ipv4_mapped is not None:  # looked up in the IPv4 table
+        addr = addr.ipv4_mapped
     if g.ranges:
+        if addr.version == 6:  # ranges hold IPv4 only: another address reads as INADDR_NONE
+            addr = _NONE
         for lo, hi, value, entry in reversed(g.ranges):
             if lo.version == addr.version and lo <= addr <= hi:  # type: ignore[operator]
                 if value is None:

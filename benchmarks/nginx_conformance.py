@@ -39,6 +39,10 @@ def main() -> None:
     agree, scored = score(outcomes)
     print(f"{'all':<14}{agree:>7}{scored:>8}{agree / scored:>8.3f}"
           f"{len(outcomes) - scored:>12}")
+    kept_out = [o for o in outcomes if o.row.unknowable]
+    print(f"kept out (unknowable offline): {len(kept_out)}, of which the audit's guess matched "
+          f"nginx anyway: {sum(o.agrees for o in kept_out)}; with an assumption said: "
+          f"{sum(bool(o.assumptions) for o in kept_out)}")
     print(f"exceptions: {sum(1 for o in outcomes if o.error)}; "
           f"wall time {time.perf_counter() - started:.1f} s")
     for o in outcomes:

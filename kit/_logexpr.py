@@ -167,19 +167,19 @@ def window_counts(records: Any, seconds: int, *, by_endpoint: bool = False,
                   by_client: bool = False) -> dict[str, Any]:
     """The aggregate expressions: per (window, status), and per endpoint / client if asked.
 
-    Windows are epoch seconds of the window start. The status table keeps unreadable records
-    in a group of their own (window or status null): that count is the skipped lines.
+    Windows are epoch seconds of the window start. Unreadable records stay in a group of
+    their own (window or status null): that count is the skipped lines. No filter: an
+    engine that pushes a filter into the projections (Spark does) would repeat every
+    expression the filter reads, so readability is a grouping key instead.
     """
     start = (records.epoch_ms // (seconds * 1000)) * seconds
-    out = {"status": records.group_by(start=start, status=records.status).agg(
-        n=records.count())}
-    good = records.filter(readable(records))
-    start_good = (good.epoch_ms // (seconds * 1000)) * seconds
+    by_status = records.group_by(start=start, status=records.status).agg(n=records.count())
+    out = {"status": by_status}
+    ok = readable(records)
     if by_endpoint:
-        out["endpoint"] = good.group_by(start=start_good, key=good.endpoint).agg(n=good.count())
+        out["endpoint"] = records.group_by(start=start, key=records.endpoint, ok=ok).agg(
+            n=records.count())
     if by_client:
-        named = good.filter(good.client.notnull())
-        out["client"] = named.group_by(
-            start=(named.epoch_ms // (seconds * 1000)) * seconds, key=named.client).agg(
-            n=named.count())
+        out["client"] = records.group_by(start=start, key=records.client, ok=ok).agg(
+            n=records.count())
     return out

@@ -128,8 +128,9 @@ class TableLog:
         for kind in ("endpoint", "client"):
             target = tally.endpoint if kind == "endpoint" else tally.client
             if kind in plans:
-                for start, key, n in _rows(plans[kind]):
-                    target[start][key] += n
+                for start, key, ok, n in _rows(plans[kind]):
+                    if ok and key is not None:
+                        target[start][key] += n
         if self._lines is not None and not skipped:
             self._skipped = Skipped()
         return tally.rows()
@@ -167,7 +168,7 @@ class TableLog:
         """
         out = Path(directory)
         t = self.table.filter(readable(self.table))
-        export = t.select(*COLUMNS, time=t.epoch_ms.as_timestamp("ms"), day=civil_day(t.epoch_ms))
+        export = t.select(*COLUMNS, time=(t.epoch_ms // 1000).as_timestamp("s"), day=civil_day(t.epoch_ms))
         if self.backend.name == "duckdb":
             export.to_parquet(out, partition_by="day", overwrite=True)
         else:
@@ -199,10 +200,11 @@ def read_sidecar(paths: Sequence[Path]) -> tuple[str, Any]:
 
 
 def _rows(plan: Any) -> list[tuple[Any, ...]]:
-    """An aggregate's rows as tuples (start as int, key, n)."""
+    """An aggregate's rows as tuples (start as int, the keys..., n)."""
     table = plan.to_pyarrow()
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    return [(None if s is None else int(s), k, int(n)) for s, k, n in zip(*columns, strict=True)]
+    return [(None if row[0] is None else int(row[0]), *row[1:-1], int(row[-1]))
+            for row in zip(*columns, strict=True)]
 
 
 def _moment(epoch_ms: int) -> dt.datetime:

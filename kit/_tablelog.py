@@ -138,28 +138,40 @@ class TableLog:
     def span(self) -> tuple[dt.datetime, dt.datetime] | None:
         """First and last record time (readable records only)."""
         good = self.table.filter(readable(self.table))
-        low, high = (v.as_py() for v in good.aggregate(
-            low=good.epoch_ms.min(), high=good.epoch_ms.max()).to_pyarrow().columns)
+        found = good.aggregate(low=good.epoch_ms.min(), high=good.epoch_ms.max()).to_pyarrow()
+        low, high = found.column(0)[0].as_py(), found.column(1)[0].as_py()
         if low is None:
             return None
         return _moment(low), _moment(high)
 
     def __iter__(self) -> Iterator[Exchange]:
-        """Readable records in time order, as status-only Exchanges (label 'log')."""
-        yield from self._exchanges(self.table.filter(readable(self.table)))
+        """Readable records in time order, as status-only Exchanges (label 'log').
+
+        Fetched a run of hours at a time (about 250,000 records), so memory stays bounded.
+        """
+        per_hour: dict[int, int] = {}
+        for start, status, n in _rows(window_counts(self.table, 3600)["status"]):
+            if start is not None and status is not None:
+                per_hour[start] = per_hour.get(start, 0) + n
+        hours = sorted(per_hour)
+        first, held = None, 0
+        for i, hour in enumerate(hours):
+            first = hour if first is None else first
+            held += per_hour[hour]
+            if held >= 4 * _BATCH or i == len(hours) - 1:
+                yield from self._range(first * 1000, (hour + 3600) * 1000)
+                first, held = None, 0
 
     def between(self, start: dt.datetime, end: dt.datetime) -> Iterator[Exchange]:
         """Records with start <= time < end, in time order."""
-        t = self.table
-        low, high = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
-        yield from self._exchanges(t.filter(readable(t) & (t.epoch_ms >= low)
-                                            & (t.epoch_ms < high)))
+        yield from self._range(int(start.timestamp() * 1000), int(end.timestamp() * 1000))
 
-    def _exchanges(self, table: Any) -> Iterator[Exchange]:
-        ordered = table.select(*COLUMNS).order_by("epoch_ms")
-        for batch in ordered.to_pyarrow_batches(chunk_size=_BATCH):
-            for row in batch.to_pylist():
-                yield exchange_of(row)
+    def _range(self, low: int, high: int) -> Iterator[Exchange]:
+        t = self.table
+        chosen = t.filter(readable(t) & (t.epoch_ms >= low) & (t.epoch_ms < high))
+        found = chosen.select(*COLUMNS).order_by("epoch_ms").to_pyarrow()
+        for row in found.to_pylist():
+            yield exchange_of(row)
 
     def to_parquet(self, directory: str | Path) -> Path:
         """Write the readable records as Parquet partitioned by UTC day (day=YYYY-MM-DD/).
@@ -168,7 +180,8 @@ class TableLog:
         """
         out = Path(directory)
         t = self.table.filter(readable(self.table))
-        export = t.select(*COLUMNS, time=(t.epoch_ms // 1000).as_timestamp("s"), day=civil_day(t.epoch_ms))
+        export = t.select(*COLUMNS, time=(t.epoch_ms // 1000).as_timestamp("s"),
+                          day=civil_day(t.epoch_ms))
         if self.backend.name == "duckdb":
             export.to_parquet(out, partition_by="day", overwrite=True)
         else:
@@ -267,8 +280,8 @@ def open_files(files: Sequence[Path], *, format: str | None, backend: Any,
 
     con = backend if backend is not None else default_backend()
     if all(is_parquet(p) for p in files):
-        fmt, skipped = read_sidecar(files)
-        return TableLog(from_table(read_parquet(con, files)).table, con, format=fmt,
+        name, skipped = read_sidecar(files)
+        return TableLog(from_table(read_parquet(con, files)).table, con, format=name,
                         skipped=skipped)
     for path in files:
         if is_parquet(path):

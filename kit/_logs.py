@@ -347,16 +347,20 @@ def load_log(path: str | Path | Any, *, format: str | None = None,
     JSON or CSV records (``{"time": "ts", "status": "code", "target": "request.path"}``);
     ``tz`` is the zone of times written without one.
 
-    ``path`` may also be a glob, a directory, Parquet written by ``to_parquet``, or an Ibis
-    table already in an engine; ``backend`` is an Ibis connection (``ibis.pyspark.connect(
-    spark)``, ...) that does the counting. Those give a ``TableLog`` with the same methods
-    (embedded DuckDB through Ibis when ``backend`` is None); one plain or gzip file with no
-    backend gives a ``Log``, counted by DuckDB directly.
+    ``path`` may also be a glob, a directory, Parquet written by ``to_parquet``, a URL the
+    engine reads itself (``s3a://...``: log lines in ``format``, combined by default, or
+    Parquet with ``format="parquet"``), or an Ibis table already in an engine; ``backend``
+    is an Ibis connection (``ibis.pyspark.connect(spark)``, ...) that does the counting.
+    Those give a ``TableLog`` with the same methods (embedded DuckDB through Ibis when
+    ``backend`` is None); one plain or gzip file with no backend gives a ``Log``, counted by
+    DuckDB directly.
     """
     from . import _tablelog
 
     if _tablelog.is_table(path):
         return _tablelog.from_table(path, format=format)
+    if "://" in str(path):  # s3a://, gs://, hdfs://, file://: the engine reads it, not the kit
+        return _tablelog.open_remote(str(path), format=format, backend=backend)
     files = _inputs(path)
     single_text = len(files) == 1 and files[0].is_file() and not _tablelog.is_parquet(files[0])
     if backend is None and single_text:

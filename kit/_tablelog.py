@@ -45,7 +45,7 @@ def default_backend() -> Any:
     return con
 
 
-def read_lines(con: Any, paths: Sequence[Path]) -> Any:
+def read_lines(con: Any, paths: Sequence[Path | str]) -> Any:
     """The files (plain or gzip, by the name's .gz) as a table with one string column 'line'."""
     names = [str(p) for p in paths]
     if con.name == "duckdb":
@@ -64,10 +64,11 @@ def read_lines(con: Any, paths: Sequence[Path]) -> Any:
     return table.filter(table.line.notnull() & (table.line.length() > 0))
 
 
-def read_parquet(con: Any, paths: Sequence[Path]) -> Any:
+def read_parquet(con: Any, paths: Sequence[Path | str]) -> Any:
     """Parquet files or directories (hive-partitioned by day) as one table."""
     if con.name == "duckdb":
-        names = [str(p / "**" / "*.parquet") if p.is_dir() else str(p) for p in paths]
+        names = [str(p / "**" / "*.parquet") if isinstance(p, Path) and p.is_dir() else str(p)
+                 for p in paths]
         return con.read_parquet(names, hive_partitioning=True, union_by_name=True)
     return con.read_parquet([str(p) for p in paths] if len(paths) > 1 else str(paths[0]))
 
@@ -292,6 +293,18 @@ def open_files(files: Sequence[Path], *, format: str | None, backend: Any,
     if fmt is None:
         fmt = line_format_named(format or detect(_head(files[0]), files[0].name))
     return TableLog.from_lines(read_lines(con, files), fmt, con)
+
+
+def open_remote(url: str, *, format: str | None, backend: Any) -> TableLog:
+    """A URL the engine reads itself: Parquet (``format="parquet"`` or a .parquet name), or
+    log lines in ``format`` (combined by default: nothing is read here to detect it)."""
+    from ._logs import line_format_named
+
+    con = backend if backend is not None else default_backend()
+    if format == "parquet" or url.rstrip("/").endswith(".parquet"):
+        return TableLog(from_table(read_parquet(con, [url])).table, con)
+    return TableLog.from_lines(read_lines(con, [url]), line_format_named(format or "combined"),
+                               con)
 
 
 def is_parquet(path: Path) -> bool:

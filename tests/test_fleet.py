@@ -97,6 +97,14 @@ def test_error_rates_match_todays_engine(logs, reference, backend, window):
     assert any("2001:db8::7" in row.by_client for row in got)
 
 
+def test_a_url_the_engine_reads_itself(logs, reference, spark):
+    """A file:// glob goes to Spark's reader untouched (as s3a:// would): today's rows."""
+    con = ibis.pyspark.connect(spark)
+    log = kit.load_log(f"file://{logs['gz']}/*.log.gz", backend=con)
+    assert kit.error_rates(log, "5min", by_client=True) == \
+        kit.error_rates(reference, "5min", by_client=True)
+
+
 def test_skipped_lines_are_counted_alike(logs, reference, backend):
     """Junk, 31 February, an unknown month and hour 25 are skipped lines on every engine."""
     log = _engine_log(logs, backend)

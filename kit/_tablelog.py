@@ -65,12 +65,20 @@ def read_lines(con: Any, paths: Sequence[Path | str]) -> Any:
 
 
 def read_parquet(con: Any, paths: Sequence[Path | str]) -> Any:
-    """Parquet files or directories (hive-partitioned by day) as one table."""
-    if con.name == "duckdb":
-        names = [str(p / "**" / "*.parquet") if isinstance(p, Path) and p.is_dir() else str(p)
-                 for p in paths]
-        return con.read_parquet(names, hive_partitioning=True, union_by_name=True)
-    return con.read_parquet([str(p) for p in paths] if len(paths) > 1 else str(paths[0]))
+    """Parquet files or directories (hive-partitioned by day) as one table (ValueError when
+    the engine cannot read them: a file cut short, or not Parquet after its first bytes)."""
+    try:
+        if con.name == "duckdb":
+            names = [str(p / "**" / "*.parquet") if isinstance(p, Path) and p.is_dir()
+                     else str(p) for p in paths]
+            return con.read_parquet(names, hive_partitioning=True, union_by_name=True)
+        return con.read_parquet([str(p) for p in paths] if len(paths) > 1 else str(paths[0]))
+    except Exception as exc:  # noqa: BLE001 - each engine raises its own types for bad files
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        shown = ", ".join(str(p) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+        raise ValueError(f"{shown}: the {con.name} engine cannot read this as Parquet "
+                         f"({first[:200]}); check the file is whole, or convert the logs "
+                         "again with kit.load_log(path).to_parquet(directory)") from None
 
 
 class TableLog:

@@ -252,3 +252,13 @@ def test_clear_errors_for_what_an_engine_cannot_read(tmp_path):
         out.write(b"x\n")
     with pytest.raises(ValueError, match="gzip"):
         kit.load_log(str(tmp_path / "*.log"))
+
+
+def test_a_parquet_file_cut_short_is_a_clear_error(tmp_path):
+    """Parquet's magic bytes and nothing else (found by the fuzz test): a ValueError naming the
+    file and what to do, not the engine's own exception."""
+    cut = tmp_path / "day.parquet"
+    cut.write_bytes(b"PAR1")
+    with pytest.raises(ValueError, match="cannot read this as Parquet") as caught:
+        kit.load_log(cut, progress=False)
+    assert "day.parquet" in str(caught.value)

@@ -1,0 +1,429 @@
+"""Walking one request through an httpd configuration, phase by phase.
+
+Order (server/request.c, ap_process_request_internal): URI checks (400 for a path above
+the root, 404 for an encoded slash under ``AllowEncodedSlashes Off``), translate (server
+``RewriteRule``: F/G/R answer here; ``Alias``; ``DocumentRoot``), the section walks
+(_apache_walk), ``SetEnvIf``, the access phases (_apache_access), fixups (per-directory
+``RewriteRule``, then mod_dir: 301 to the slash, ``DirectoryIndex``, mod_autoindex under
+``Options Indexes``, 403 without it), the handler (404 for a missing file, 405 for
+methods a static file does not take), and ``ErrorDocument`` (a full URL turns the error
+into a 302; a local page or a text keeps the status).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from .._secrets import masker
+from ._apache_access import Refusal, phases
+from ._apache_authz import Ctx
+from ._apache_fix import cause_and_fix
+from ._apache_rewrite import rules, run
+from ._apache_syntax import Directive
+from ._apache_tree import Model, Server
+from ._apache_walk import Layer, Walked, last, walk
+from ._model import AuditRequest, AuditResult, Step
+from ._scrub import sent_secrets
+
+MAX_REDIRECTS = 10  # LimitInternalRecursion's default
+
+
+@dataclass
+class Verdict:
+    status: int
+    directive: Directive | None
+    kind: str
+    reason: str
+    target: str = ""
+
+
+@dataclass
+class State:
+    request: AuditRequest
+    server: Server
+    steps: list[Step] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    layers: list[Layer] = field(default_factory=list)
+    uri: str = "/"
+    filename: str = ""
+    user: str | None = None
+
+    def assume(self, text: str) -> None:
+        if text not in self.assumptions:
+            self.assumptions.append(text)
+
+
+@dataclass(frozen=True)
+class ApacheConfig:
+    """An httpd configuration loaded for auditing (the GatewayConfig for Apache httpd)."""
+
+    source: str
+    model: Model
+    files: dict[str, list[str]]
+    root: Path | None = None  # ServerRoot (relative paths), else the main file's directory
+    kind: str = "apache"
+
+    def secret_values(self) -> list[str]:
+        return sorted(self.model.secrets)
+
+    def lines(self) -> dict[str, list[str]]:
+        return dict(self.files)
+
+    def evaluate(self, request: AuditRequest) -> AuditResult:
+        """What httpd answers to ``request``, the deciding rule, the fix and the trace."""
+        st, verdict = self._walk(request)
+        allowed = verdict.status < 400
+        fix, cause = ("", None) if allowed else cause_and_fix(verdict, st)
+        clean = masker(sent_secrets(request))
+        d = verdict.directive
+        rule = d.ref() if d is not None else None
+        return AuditResult(
+            kind="apache", allowed=allowed, status=verdict.status, rule=rule,
+            reason=clean(verdict.reason), fix=clean(fix), cause=cause,
+            steps=tuple(replace(s, says=clean(s.says)) for s in st.steps),
+            assumptions=tuple(clean(a) for a in st.assumptions), request=request)
+
+    def _walk(self, request: AuditRequest) -> tuple[State, Verdict]:
+        host = (request.header("host") or request.host or "").strip().lower().rstrip(".")
+        if host.startswith("["):
+            host = host.split("]")[0] + "]"
+        elif ":" in host:
+            host = host.rsplit(":", 1)[0]
+        server = self._select(request, host)
+        st = State(request, server)
+        for note in self.model.notes:
+            st.assume(note)
+        st.steps.append(Step(server.directive.ref() if server.directive else
+                             _main_ref(self.source),
+                             "note", f"server: {server.where}"
+                             + (f" ({server.names[0]})" if server.names else "")))
+        raw = request.path
+        if re.search(r"%2f", raw, re.IGNORECASE) and not _encoded_slashes(server):
+            return st, Verdict(404, None, "encoded_slash", "the path holds an encoded slash "
+                               "(%2F): with AllowEncodedSlashes Off httpd answers 404")
+        if re.search(r"%(?![0-9a-fA-F]{2})", raw):
+            return st, Verdict(400, None, "bad_uri", "the path has a malformed %-escape: "
+                               "httpd answers 400")
+        uri = _normalise(unquote(raw))
+        if uri is None:
+            return st, Verdict(400, None, "bad_uri", f"the path {raw} climbs above / with "
+                               "..: httpd answers 400")
+        verdict = self._process(st, uri, request.query, 0)
+        if verdict.status >= 400:
+            verdict = self._error_document(st, verdict)
+        return st, verdict
+
+    def _select(self, request: AuditRequest, host: str) -> Server:
+        port = request.port or (443 if request.scheme == "https" else 80)
+        try:
+            ip = str(ipaddress.ip_address(request.host.strip("[]")))
+        except ValueError:
+            ip = None
+        exact, wild = [], []
+        for h in self.model.hosts:
+            for addr, p in h.addresses:
+                if p is not None and p != port:
+                    continue
+                if addr in ("*", "_default_"):
+                    wild.append(h)
+                elif ip is not None and addr == ip:
+                    exact.append(h)
+                elif ip is None and addr not in ("*", "_default_"):
+                    exact.append(h)  # a named address: taken as the one connected to
+                break
+        group = exact or wild
+        if not group:
+            return self.model.main
+        for h in group:
+            if any(_name_match(n, host) for n in h.names):
+                return h
+        return group[0]
+
+    def _process(self, st: State, uri: str, query: str, depth: int) -> Verdict:
+        if depth > MAX_REDIRECTS:
+            return Verdict(500, None, "loop", "more than 10 internal redirects (request "
+                           "exceeded the limit of 10 internal redirects): httpd answers 500")
+        server = st.server
+        st.uri = uri
+        lookup = self._lookup(st, query)
+        filename: str | None = None
+        engine = last([Layer("server", "", server.own)], "rewriteengine")
+        if engine is not None and engine.args and engine.args[0].lower() == "on":
+            out = run(rules(server.own), uri, lookup, st.steps, st.assume)
+            st.env.update(out.env)
+            if out.kind == "status":
+                return Verdict(out.status, out.directive, "rewrite", f"{_t(out.directive)} "
+                               f"answers {out.status} (server context, before access checks)")
+            if out.kind == "redirect":
+                return Verdict(out.status, out.directive, "redirect", f"{_t(out.directive)} "
+                               f"redirects ({out.status}) to {out.target}", out.target)
+            if out.kind == "uri":
+                if out.query is not None:
+                    query = out.query
+                if out.passthrough:
+                    uri = st.uri = out.target
+                else:
+                    filename = self._server_target(server, out.target)
+        if filename is None:
+            filename = self._translate(st, server, uri)
+        st.filename = filename
+        docroot = self._docroot(server)
+        known = Path(docroot).is_dir() if docroot else False
+        walked = walk(server, Layer("server", server.where, server.base), filename, uri,
+                      known, self._htaccess, lookup, st.assume)
+        st.layers = walked.layers
+        st.steps.extend(walked.steps)
+        for layer in walked.layers[1:]:
+            st.steps.append(Step(layer.directive.ref() if layer.directive else
+                                 _main_ref(layer.label), "note", f"applies: {layer.label}"))
+        if walked.broken:
+            return Verdict(500, None, "htaccess", f"a .htaccess file cannot be read: "
+                           f"{walked.broken} (httpd answers 500)")
+        if walked.bad_override is not None:
+            d = walked.bad_override
+            return Verdict(500, d, "htaccess", f"{d.text} ({d.where}) is not allowed here: "
+                           "AllowOverride does not permit it (httpd answers 500)")
+        self._setenvif(st, walked.layers, lookup)
+        ctx = Ctx(st.request, st.request.method, st.env, lookup, steps=st.steps,
+                  assumptions=st.assumptions)
+        refused: Refusal | None = phases(walked.layers, ctx, self.root)
+        st.user = ctx.user
+        if refused is not None:
+            return Verdict(refused.status, refused.directive, refused.kind, refused.reason)
+        return self._fixups(st, walked, uri, query, depth, lookup)
+
+    def _fixups(self, st: State, walked: Walked, uri: str, query: str, depth: int,
+                lookup: object) -> Verdict:
+        layers = walked.layers
+        per_dir = [x for x in layers if x.kind != "server"]
+        engine = last(per_dir, "rewriteengine")
+        if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
+            own = per_dir[-1]
+            rule_list = rules(own.body)
+            if rule_list:
+                prefix = own.path.rstrip("/") + "/" if own.path else ""
+                subject = st.filename[len(prefix):] if prefix and st.filename.startswith(
+                    prefix) else st.filename if own.path else uri
+                out = run(rule_list, subject, self._lookup(st, query), st.steps, st.assume)
+                if out.kind == "status":
+                    return Verdict(out.status, out.directive, "rewrite",
+                                   f"{_t(out.directive)} answers {out.status}")
+                if out.kind == "redirect":
+                    return Verdict(out.status, out.directive, "redirect",
+                                   f"{_t(out.directive)} redirects ({out.status}) to "
+                                   f"{out.target}", out.target)
+                if out.kind == "uri" and out.target != subject:
+                    new = out.target
+                    if not new.startswith("/"):
+                        base = last(per_dir, "rewritebase")
+                        new = (base.args[0].rstrip("/") if base is not None and base.args
+                               else self._to_url(st, own.path)) + "/" + new
+                    return self._process(st, _normalise(new) or new,
+                                         out.query if out.query is not None else query,
+                                         depth + 1)
+        if walked.kind == "dir":
+            if not uri.endswith("/"):
+                return Verdict(301, None, "slash", f"{uri} is a directory: mod_dir redirects "
+                               f"to {uri}/")
+            index_d = last(layers, "directoryindex")
+            names = list(index_d.args) if index_d is not None else ["index.html"]
+            if names and names[0].lower() == "disabled":
+                names = []
+            for name in names:
+                path = Path(st.filename.rstrip("/")) / name
+                if walked.known and path.is_file():
+                    return self._process(st, uri + name, query, depth + 1)
+                if not walked.known:
+                    st.assume(f"an index file ({name}) exists for {uri}")
+                    return self._process(st, uri + name, query, depth + 1)
+            options = _options(layers)
+            opt_d = last(layers, "options")
+            if "indexes" in options:
+                return Verdict(200, opt_d, "autoindex", f"{uri} has no index file; "
+                               "Options Indexes lists the directory")
+            return Verdict(403, opt_d or index_d, "no_index",
+                           f"{uri} has no index file ({', '.join(names) or 'none'}) and "
+                           "Options does not include Indexes: httpd answers 403")
+        method = st.request.method
+        if walked.kind == "none":
+            return Verdict(404, None, "missing", f"{st.filename} does not exist: httpd "
+                           "answers 404")
+        if walked.path_info:
+            return Verdict(404, None, "missing", f"{st.filename} has extra path after a file "
+                           "(AcceptPathInfo is off for static files): httpd answers 404")
+        if method in ("GET", "HEAD", "POST", "OPTIONS"):
+            return Verdict(200, None, "static", f"{uri} is served as a static file "
+                           f"({st.filename})")
+        return Verdict(405, None, "method", f"the default handler refuses {method} on a "
+                       "static file with 405")
+
+    def _to_url(self, st: State, path: str) -> str:
+        docroot = self._docroot(st.server).rstrip("/")
+        return path[len(docroot):] if docroot and path.startswith(docroot) else path
+
+    def _docroot(self, server: Server) -> str:
+        d = server.last("documentroot")
+        if d is None or not d.args:
+            return "/usr/local/apache2/htdocs"
+        path = Path(d.args[0])
+        if not path.is_absolute() and self.root is not None:
+            path = self.root / path
+        return str(path).rstrip("/") or "/"
+
+    def _translate(self, st: State, server: Server, uri: str) -> str:
+        for d in reversed(server.base):
+            if d.key == "alias" and len(d.args) == 2:
+                url, target = d.args
+                if uri == url or uri.startswith(url.rstrip("/") + "/"):
+                    return target.rstrip("/") + uri[len(url.rstrip("/")):]
+        docroot = self._docroot(server)
+        if server.last("documentroot") is None:
+            st.assume("no DocumentRoot: httpd's compiled-in default is assumed")
+        return docroot.rstrip("/") + uri
+
+    def _server_target(self, server: Server, target: str) -> str:
+        first = "/" + target.lstrip("/").split("/", 1)[0]
+        docroot = self._docroot(server)
+        if target.startswith(docroot + "/") or (Path(first).exists() and first != "/"):
+            return target
+        return docroot + target
+
+    def _htaccess(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _lookup(self, st: State, query: str):  # type: ignore[no-untyped-def]
+        request = st.request
+
+        def lookup(name: str) -> str:
+            if name.startswith("HTTP:"):
+                return request.header(name[5:]) or ""
+            if name.startswith("ENV:"):
+                return st.env.get(name[4:], "")
+            if name.startswith("HTTP_"):
+                return request.header(name[5:].replace("_", "-")) or ""
+            values = {
+                "REQUEST_URI": st.uri, "REQUEST_METHOD": request.method,
+                "QUERY_STRING": query, "REMOTE_ADDR": str(request.source_address or ""),
+                "REQUEST_SCHEME": request.scheme, "HTTPS": "on" if request.scheme == "https"
+                else "off", "SERVER_PORT": str(request.port or 80),
+                "REQUEST_FILENAME": st.filename, "SCRIPT_FILENAME": st.filename,
+                "DOCUMENT_ROOT": self._docroot(st.server), "REMOTE_USER": st.user or "",
+                "THE_REQUEST": f"{request.method} {request.path}"
+                + (f"?{request.query}" if request.query else "") + " HTTP/1.1",
+                "SERVER_NAME": st.server.names[0] if st.server.names else "",
+            }
+            return values.get(name, "")
+        return lookup
+
+    def _setenvif(self, st: State, layers: list[Layer], lookup: object) -> None:
+        request = st.request
+        for layer in layers:
+            for d in layer.body:
+                if d.key not in ("setenvif", "setenvifnocase", "browsermatch",
+                                 "browsermatchnocase") or len(d.args) < 2:
+                    continue
+                args = list(d.args)
+                if d.key.startswith("browsermatch"):
+                    args.insert(0, "User-Agent")
+                attr = args[0]
+                low = attr.lower()
+                value = {"remote_addr": str(request.source_address or ""),
+                         "request_uri": st.uri, "request_method": request.method,
+                         "remote_host": "", "server_addr": ""}.get(low)
+                if value is None:
+                    value = request.header(attr) or ""
+                flags = re.IGNORECASE if "nocase" in d.key else 0
+                try:
+                    hit = re.search(args[1], value, flags) is not None
+                except re.error:
+                    hit = False
+                if not hit:
+                    continue
+                for item in args[2:]:
+                    name, _, val = item.partition("=")
+                    if name.startswith("!"):
+                        st.env.pop(name[1:], None)
+                    else:
+                        st.env[name] = val or "1"
+
+    def _error_document(self, st: State, verdict: Verdict) -> Verdict:
+        for layer in reversed(st.layers):
+            for d in reversed(layer.body):
+                if d.key == "errordocument" and len(d.args) >= 2 and \
+                        d.args[0] == str(verdict.status):
+                    target = d.args[1]
+                    st.steps.append(Step(d.ref(), "note", f"{d.text}: the error page"))
+                    if re.match(r"^https?://", target):
+                        return replace(verdict, status=302, reason=verdict.reason
+                                       + f"; ErrorDocument ({d.where}) redirects to {target}")
+                    return verdict
+        return verdict
+
+
+def _t(d: Directive | None) -> str:
+    return f"{d.text} ({d.where})" if d is not None else "a rewrite rule"
+
+
+def _main_ref(source: str):  # type: ignore[no-untyped-def]
+    from ._model import RuleRef
+
+    return RuleRef(source)
+
+
+def _name_match(pattern: str, host: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(host, pattern) if any(c in pattern for c in "*?") \
+        else pattern == host
+
+
+def _encoded_slashes(server: Server) -> bool:
+    d = server.last("allowencodedslashes")
+    return bool(d and d.args and d.args[0].lower() in ("on", "nodecode"))
+
+
+def _normalise(path: str) -> str | None:
+    """ap_getparents after merging slashes; None when ``..`` climbs above the root."""
+    path = re.sub(r"/{2,}", "/", path)
+    out: list[str] = []
+    parts = path.split("/")
+    for i, part in enumerate(parts[1:], 1):
+        if part == "..":
+            if not out:
+                return None
+            out.pop()
+            if i == len(parts) - 1:
+                out.append("")
+        elif part == ".":
+            if i == len(parts) - 1:
+                out.append("")
+        else:
+            out.append(part)
+    return "/" + "/".join(out)
+
+
+def _options(layers: list[Layer]) -> set[str]:
+    current = {"followsymlinks"}
+    for layer in layers:
+        for d in layer.body:
+            if d.key != "options":
+                continue
+            if d.args and all(a[:1] not in "+-" for a in d.args):
+                current = set()
+            for a in d.args:
+                name = a.lstrip("+-").lower()
+                expand = {"all": {"indexes", "includes", "followsymlinks", "execcgi"},
+                          "none": set()}.get(name, {name})
+                if a.startswith("-"):
+                    current -= expand
+                else:
+                    current |= expand
+    return current

@@ -72,20 +72,23 @@ class ApacheConfig:
         return sorted(self.model.secrets)
 
     def lines(self) -> dict[str, list[str]]:
-        return dict(self.files)
+        """Every file read (the main file and its includes), keys written in it masked."""
+        clean = masker(self.model.secrets)
+        return {name: [clean(line) for line in lines] for name, lines in self.files.items()}
 
     def evaluate(self, request: AuditRequest) -> AuditResult:
         """What httpd answers to ``request``, the deciding rule, the fix and the trace."""
         st, verdict = self._walk(request)
         allowed = verdict.status < 400
         fix, cause = ("", None) if allowed else cause_and_fix(verdict, st)
-        clean = masker(sent_secrets(request))
+        clean = masker({*self.model.secrets, *sent_secrets(request)})
         d = verdict.directive
-        rule = d.ref() if d is not None else None
+        rule = replace(d.ref(), text=clean(d.text)) if d is not None else None
         return AuditResult(
             kind="apache", allowed=allowed, status=verdict.status, rule=rule,
             reason=clean(verdict.reason), fix=clean(fix), cause=cause,
-            steps=tuple(replace(s, says=clean(s.says)) for s in st.steps),
+            steps=tuple(replace(s, says=clean(s.says), rule=replace(s.rule, text=clean(
+                s.rule.text))) for s in st.steps),
             assumptions=tuple(clean(a) for a in st.assumptions), request=request)
 
     def _walk(self, request: AuditRequest) -> tuple[State, Verdict]:
@@ -169,6 +172,9 @@ class ApacheConfig:
                     uri = st.uri = out.target
                 else:
                     filename = self._server_target(server, out.target)
+        proxy = self._proxy(server, uri) if filename is None else None
+        if proxy is not None:
+            filename = "proxy:" + proxy[1]
         if filename is None:
             filename = self._translate(st, server, uri)
         st.filename = filename
@@ -195,7 +201,29 @@ class ApacheConfig:
         st.user = ctx.user
         if refused is not None:
             return Verdict(refused.status, refused.directive, refused.kind, refused.reason)
+        if proxy is not None:
+            d = proxy[0]
+            st.steps.append(Step(d.ref(), "allow", f"{d.text}: passed on to {proxy[1]}"))
+            st.assume(f"the upstream behind {d.text} ({d.where}) answers the request itself "
+                      "(200 stands for 'passed on')")
+            return Verdict(200, d, "pass", f"{d.text} ({d.where}) passes the request on: the "
+                           "upstream decides the final answer")
         return self._fixups(st, walked, uri, query, depth, lookup)
+
+    def _proxy(self, server: Server, uri: str) -> tuple[Directive, str] | None:
+        """ProxyPass (server level, or inside a <Location>): the directive and the target."""
+        pairs: list[tuple[str, str, Directive]] = []
+        for d in server.base:
+            if d.key == "proxypass" and len(d.args) >= 2:
+                pairs.append((d.args[0], d.args[1], d))
+        for loc in server.locations:
+            if loc.regex is None:
+                pairs += [(loc.pattern, d.args[0], d) for d in loc.body
+                          if d.key == "proxypass" and len(d.args) == 1]
+        for prefix, target, d in pairs:
+            if uri.startswith(prefix):
+                return None if target == "!" else (d, target + uri[len(prefix):])
+        return None
 
     def _fixups(self, st: State, walked: Walked, uri: str, query: str, depth: int,
                 lookup: object) -> Verdict:

@@ -39,6 +39,12 @@ def cause_and_fix(v: Verdict, st: State) -> tuple[str, Cause]:
                         Cause.PERMISSIONS)
             if provider == "method":
                 return f"send a method `{text}` at {where} lists", Cause.CONFIGURATION
+        limit = next((x for layer in st.layers for x in layer.body if d is not None and
+                      x.key in ("limit", "limitexcept") and d in (x.block or ())), None)
+        if limit is not None:
+            return (f"`{text}` at {where} refuses {st.request.method} here (inside "
+                    f"`{limit.text}` at {limit.where}): send a method it lets through, or "
+                    "change that block", Cause.CONFIGURATION)
         return (f"`{text}` at {where} refuses everyone: change it to `Require all granted` "
                 f"or `Require ip {addr}` for this path", Cause.CONFIGURATION)
     if v.kind == "authz_user":

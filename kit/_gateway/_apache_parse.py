@@ -56,7 +56,25 @@ def build_model(top: Body, notes: tuple[str, ...] = ()) -> Model:
     hosts = tuple(_server(d, d.block or (), main) for d in top if d.key == "virtualhost")
     listens = tuple(int(p) for d in top if d.key == "listen" and d.args
                     for p in [d.args[0].rsplit(":", 1)[-1]] if p.isdigit())
-    return Model(main, hosts, listens, notes)
+    return Model(main, hosts, listens, notes, frozenset(_secrets(top)))
+
+
+# `%{HTTP:X-API-Key} == 'value'`, `req('Authorization') = "value"`: a credential written down
+_COMPARED = re.compile(r"""(?:%\{HTTP:([\w-]+)\}|(?:req|http)\(['"]([\w-]+)['"]\))\s*"""
+                       r"""(?:==|=|!=)\s*['"]([^'"]{4,})['"]""")
+
+
+def _secrets(body: Body) -> set[str]:
+    from .._secrets import is_secret_header
+
+    found: set[str] = set()
+    for d in body:
+        for m in _COMPARED.finditer(d.text):
+            if is_secret_header(m.group(1) or m.group(2)):
+                found.add(m.group(3))
+        if d.block is not None:
+            found |= _secrets(d.block)
+    return found
 
 
 def _sections(body: Body) -> list[Section]:

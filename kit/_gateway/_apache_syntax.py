@@ -131,8 +131,9 @@ class _Builder:
                 return out, pos, None
             if line.startswith("<"):
                 if not line.endswith(">"):
-                    raise ConfigError(f"<{line[1:].split()[0]}> directive missing closing '>'",
-                                      source=source, line=number, hint="end the tag with >")
+                    tag = (line[1:].split() or [""])[0]
+                    raise ConfigError(f"<{tag}> directive missing closing '>'", source=source,
+                                      line=number, hint="end the tag with >")
                 words = split_args(line[1:-1])
                 if not words:
                     raise ConfigError("empty section tag", source=source, line=number)
@@ -145,6 +146,9 @@ class _Builder:
                 out.append(Directive(name, args, source, number, tuple(inner), line))
                 continue
             words = split_args(line)
+            if not words or not words[0]:
+                raise ConfigError(f"cannot read {line!r} as a directive", source=source,
+                                  line=number, hint="a directive name comes first")
             d = Directive(words[0], tuple(words[1:]), source, number, None, line)
             key = d.key
             if key in ("include", "includeoptional"):

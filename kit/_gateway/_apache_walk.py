@@ -99,6 +99,10 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
     nested_files: list[Section] = []
     nested_ifs: list[Section] = []
     out = Walked(layers, "dir", docroot_known)
+    if filename.startswith("proxy:"):  # proxied: no <Directory>/<Files> walk (no file)
+        out.kind = "proxy"
+        _tail(server, layers, uri, [], lookup, assume, out)
+        return out
     parts = [p for p in filename.split("/") if p]
     trailing = filename.endswith("/")
     kind = "dir"
@@ -169,6 +173,12 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
                                     s.directive))
                 nested_ifs += [section(d) for d in s.body if d.key in ("if", "elseif", "else")
                                and d.block is not None]
+    _tail(server, layers, uri, nested_ifs, lookup, assume, out)
+    return out
+
+
+def _tail(server: Server, layers: list[Layer], uri: str, nested_ifs: list[Section],
+          lookup: Callable[[str], str], assume: Callable[[str], None], out: Walked) -> None:
     for s in server.locations:
         if _location_match(s, uri):
             layers.append(Layer("location", f"{s.label} ({s.where})", plain(s.body),
@@ -176,7 +186,6 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
             nested_ifs += [section(d) for d in s.body if d.key in ("if", "elseif", "else")
                            and d.block is not None]
     layers.extend(_ifs([*server.ifs, *nested_ifs], lookup, assume, out.steps))
-    return out
 
 
 def _location_match(s: Section, uri: str) -> bool:

@@ -66,8 +66,24 @@ def _flags(text: str) -> dict[str, str]:
     return out
 
 
+_CACHE: dict[int, tuple[tuple[Directive, ...], list[Rule]]] = {}
+_LISTED = 8  # rules that do not match: listed up to this many, the rest counted in one note
+
+
 def rules(body: tuple[Directive, ...]) -> list[Rule]:
-    """The RewriteRules of one context, each with the RewriteConds written above it."""
+    """The RewriteRules of one context, each with the RewriteConds written above it (read
+    once per body: a configuration's bodies live as long as it does)."""
+    hit = _CACHE.get(id(body))
+    if hit is not None and hit[0] is body:
+        return hit[1]
+    out = _read(body)
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[id(body)] = (body, out)
+    return out
+
+
+def _read(body: tuple[Directive, ...]) -> list[Rule]:
     out: list[Rule] = []
     pending: list[Cond] = []
     for d in body:
@@ -175,6 +191,20 @@ def _conds(conds: tuple[Cond, ...], groups: tuple[str, ...], lookup: Lookup,
 def run(rule_list: list[Rule], subject: str, lookup: Lookup, steps: list[Step],
         assume: Callable[[str], None]) -> Outcome:
     """Apply the rules to ``subject`` (the URL-path, or the per-directory remainder)."""
+    mine: list[Step] = []
+    out = _run(rule_list, subject, lookup, mine, assume)
+    misses = [s for s in mine if s.effect == "skip"]
+    if len(misses) > _LISTED:
+        hidden = {id(s) for s in misses[_LISTED:]}
+        mine = [s for s in mine if id(s) not in hidden]
+        mine.append(Step(misses[_LISTED].rule, "note", f"{len(hidden)} more RewriteRules do "
+                         "not match (not listed)"))
+    steps.extend(mine)
+    return out
+
+
+def _run(rule_list: list[Rule], subject: str, lookup: Lookup, steps: list[Step],
+         assume: Callable[[str], None]) -> Outcome:
     out = Outcome()
     current = subject
     skip = 0

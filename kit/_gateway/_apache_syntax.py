@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import glob
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._model import ConfigError, RuleRef
@@ -32,10 +32,10 @@ class Directive:
     line: int
     block: tuple[Directive, ...] | None = None
     text: str = ""  # the line as written (a section's opening tag)
+    key: str = field(init=False, default="")  # the name in lower case, for lookups
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name.lower())
 
     def ref(self, text: str | None = None) -> RuleRef:
         return RuleRef(self.source, self.line, None, self.text if text is None else text)

@@ -9,6 +9,7 @@ after them in file order.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -112,13 +113,18 @@ class Model:
 
 def compile_regex(pattern: str, d: Directive, nocase: bool = False) -> re.Pattern[str]:
     """A PCRE pattern as Python's ``re`` reads it; a bad one is a ConfigError at its line."""
-    converted = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)
-    converted = re.sub(r"\(\?P?'([A-Za-z_]\w*)'", r"(?P<\1>", converted)
     try:
-        return re.compile(converted, re.IGNORECASE if nocase else 0)
+        return _compiled(pattern, nocase)
     except re.error as exc:
         raise d.error(f'Regular expression could not be compiled: "{pattern}" ({exc})',
                       "fix the pattern") from None
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled(pattern: str, nocase: bool) -> re.Pattern[str]:
+    converted = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)
+    converted = re.sub(r"\(\?P?'([A-Za-z_]\w*)'", r"(?P<\1>", converted)
+    return re.compile(converted, re.IGNORECASE if nocase else 0)
 
 
 def section(d: Directive) -> Section:

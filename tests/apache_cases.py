@@ -616,3 +616,178 @@ NESTED = Case("nested_files_and_options", "sections", """
 CASES = [AUTHZ_ANY, AUTHZ_NOT, AUTHZ_USERS, ACCESS, SATISFY, REWRITE_DIR, REWRITE_SERVER,
          REWRITE_HTACCESS, AUTOINDEX, SECTIONS, LOCATIONS, VHOSTS, AUTH_BASIC, LIMITS,
          ERRORDOCS, IFS, OVERRIDES, URIS, ALIASES, NESTED]
+
+MERGING = Case("merging_subtleties", "sections", """
+<Directory @WWW/priv>
+  Require all denied
+</Directory>
+<Location /priv2>
+  Require all denied
+</Location>
+RewriteEngine On
+RewriteRule ^/pub/(.*)$ /priv/$1 [L]
+RewriteRule ^/pub2/(.*)$ @WWW/priv2/$1 [L]
+RewriteRule ^/pt/(.*)$ /priv2/$1 [PT,L]
+<Directory @WWW/mixed>
+  Require all granted
+  Order allow,deny
+  Deny from all
+</Directory>
+<Directory @WWW/loc>
+  Require all denied
+</Directory>
+<Location /loc/open>
+  Require all granted
+</Location>
+<Directory @WWW/iff>
+  Require all granted
+</Directory>
+<Location /iff>
+  <If "%{QUERY_STRING} =~ /close/">
+    Require all denied
+  </If>
+</Location>
+<Files index.html>
+  <If "%{HTTP:X-No-Index} == '1'">
+    Require all denied
+  </If>
+</Files>
+""", {"www/priv/a.html": "x\n", "www/priv2/a.html": "x\n", "www/pub/a.html": "x\n",
+      "www/mixed/a.html": "x\n", "www/loc/open/a.html": "x\n", "www/loc/b.html": "x\n",
+      "www/iff/a.html": "x\n", **index("idx")},
+    [get("/pub/a.html"), get("/pub2/a.html"), get("/pt/a.html"), get("/priv2/a.html"),
+     get("/mixed/a.html"), get("/loc/open/a.html"), get("/loc/b.html"), get("/iff/a.html"),
+     get("/iff/a.html?close=1"), get("/idx/"), get("/idx/", {"X-No-Index": "1"}),
+     get("/idx/index.html", {"X-No-Index": "1"})],
+    "httpd docs: sections.html#merging, mod/mod_rewrite.html#rewriterule")
+
+AUTH_CONFIG = Case("auth_configuration_errors", "auth_basic", """
+<Directory @WWW/any-noallow>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/users
+  Require valid-user
+  Satisfy Any
+</Directory>
+<Directory @WWW/type-only>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/users
+</Directory>
+<Directory @WWW/require-only>
+  Require user ann
+</Directory>
+<Directory @WWW/ext401>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/users
+  Require valid-user
+  ErrorDocument 401 /err401.html
+</Directory>
+<Directory @WWW/nofile>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/no-such-file
+  Require valid-user
+</Directory>
+<Directory @WWW/limited>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/users
+  <Limit GET>
+    Require valid-user
+  </Limit>
+</Directory>
+""", {"users": f"ann:{apr_md5_crypt.hash('pw')}\n", "www/err401.html": "x\n",
+      **index("any-noallow", "type-only", "require-only", "ext401", "nofile", "limited")},
+    [get("/any-noallow/"), get("/type-only/"), get("/require-only/"),
+     get("/require-only/", basic("ann", "pw")), get("/ext401/"), get("/nofile/"),
+     get("/nofile/", basic("ann", "pw")), get("/limited/"), get("/limited/", method="HEAD"),
+     get("/limited/index.html", method="POST"), get("/limited/", basic("ann", "pw"))],
+    "httpd docs: howto/auth.html, mod/mod_authz_core.html")
+
+DIR_PATTERNS = Case("directory_patterns", "sections", """
+<DirectoryMatch "^@WWW/dm/[0-9]+$">
+  Require all denied
+</DirectoryMatch>
+<DirectoryMatch "/slash/">
+  Require all denied
+</DirectoryMatch>
+<Directory ~ "/tilde[a-z]">
+  Require all denied
+</Directory>
+<Directory @WWW/w*/inner>
+  Require all denied
+</Directory>
+<Directory "@WWW/q?">
+  Require ip 127.0.0.2
+</Directory>
+""", {"www/dm/12/a.html": "x\n", "www/dm/12/sub/a.html": "x\n", "www/dm/ab/a.html": "x\n",
+      "www/slash/a.html": "x\n", "www/slashy/a.html": "x\n", "www/tildex/a.html": "x\n",
+      "www/tilde/a.html": "x\n", "www/wa/inner/a.html": "x\n", "www/wa/outer/a.html": "x\n",
+      "www/qz/a.html": "x\n", "www/qzz/a.html": "x\n"},
+    [get("/dm/12/a.html"), get("/dm/12/"), get("/dm/12/sub/a.html"), get("/dm/ab/a.html"),
+     get("/slash/a.html"), get("/slashy/a.html"), get("/tildex/a.html"), get("/tilde/a.html"),
+     get("/wa/inner/a.html"), get("/wa/outer/a.html"), get("/qz/a.html"),
+     get("/qz/a.html", source=L2), get("/qzz/a.html")],
+    "httpd docs: mod/core.html#directorymatch")
+
+HTACCESS_OPTIONS = Case("htaccess_options_and_rewrite", "htaccess", """
+<Directory @WWW>
+  Options -Indexes
+  AllowOverride Options FileInfo
+</Directory>
+<Directory @WWW/secret>
+  Require all denied
+</Directory>
+""", {"www/list/.htaccess": "Options +Indexes\n", "www/list/f.txt": "x\n",
+      "www/list/nolist/.htaccess": "Options -Indexes\n", "www/list/nolist/f.txt": "x\n",
+      "www/list/inherit/f.txt": "x\n", "www/badorder/.htaccess": "Order deny,allow\n",
+      "www/badorder/index.html": "x\n", "www/secret/s.html": "x\n",
+      "www/rw/.htaccess": "RewriteEngine On\nRewriteRule ^to-secret$ /secret/s.html [L]\n"
+      "RewriteRule ^moved$ new.html [R=301,L]\nRewriteRule ^loop$ loop2\n"
+      "RewriteRule ^loop2$ loop\n",
+      "www/rw/new.html": "x\n"},
+    [get("/list/"), get("/list/nolist/"), get("/list/inherit/"), get("/badorder/"),
+     get("/rw/to-secret"), get("/rw/moved"), get("/rw/new.html"), get("/rw/loop")],
+    "httpd docs: mod/core.html#options, rewrite/htaccess.html")
+
+CASES += [MERGING, AUTH_CONFIG, DIR_PATTERNS, HTACCESS_OPTIONS]
+
+HARDER = Case("rewrite_inherit_location_redirect", "rewrite", """
+RewriteEngine On
+RewriteOptions Inherit
+<VirtualHost *:@PORT>
+  ServerName site.test
+  DocumentRoot @WWW
+  RewriteEngine On
+  RewriteRule ^/vh-only$ - [F]
+  Redirect 301 /moved-away http://elsewhere.test/new
+  RedirectMatch 302 ^/rm/(.*)$ /target/$1
+  <Location /locrw>
+    RewriteEngine On
+    RewriteRule x\\.html$ - [F]
+  </Location>
+  <Directory @WWW/parent>
+    RewriteEngine On
+    RewriteRule ^p\\.html$ - [F]
+  </Directory>
+  <Directory @WWW/parent/child>
+    RewriteEngine On
+    RewriteOptions Inherit
+    RewriteRule ^c\\.html$ - [G]
+  </Directory>
+  <Directory @WWW/parent/plain>
+    Require all granted
+  </Directory>
+</VirtualHost>
+""", {"www/vh-only": "x\n", "www/locrw/x.html": "x\n", "www/locrw/y.html": "x\n",
+      "www/parent/p.html": "x\n", "www/parent/child/p.html": "x\n",
+      "www/parent/child/c.html": "x\n", "www/parent/plain/p.html": "x\n",
+      "www/target/a.html": "x\n"},
+    [get("/vh-only"), get("/moved-away"), get("/moved-away/deeper"), get("/rm/a.html"),
+     get("/locrw/x.html"), get("/locrw/y.html"), get("/parent/p.html"),
+     get("/parent/child/p.html"), get("/parent/child/c.html"), get("/parent/plain/p.html")],
+    "httpd docs: mod/mod_rewrite.html#rewriteoptions, mod/mod_alias.html#redirect")
+
+CASES += [HARDER]

@@ -194,6 +194,9 @@ def _basic(layers: list[Layer], ctx: Ctx, type_d: Directive | None,
     if not path.is_absolute() and root is not None:
         path = root / path
     users = read_users(path)
+    if users is None and path.parent.is_dir():
+        return Refusal(500, file_d, "auth_config", f"{file_d.text} ({file_d.where}): {path} "
+                       "cannot be opened: httpd answers 500")
     if users is None:
         ctx.assumptions.append(f"AuthUserFile {path} is not readable here: the password is "
                                "taken as valid")

@@ -22,9 +22,9 @@ from .._secrets import masker
 from ._apache_access import Refusal, phases
 from ._apache_authz import Ctx
 from ._apache_fix import cause_and_fix
-from ._apache_rewrite import rules, run
+from ._apache_rewrite import Rule, rules, run
 from ._apache_syntax import Directive
-from ._apache_tree import Model, Server
+from ._apache_tree import Model, Server, compile_regex
 from ._apache_walk import Layer, Walked, last, walk
 from ._model import AuditRequest, AuditResult, Step
 from ._scrub import sent_secrets
@@ -157,7 +157,10 @@ class ApacheConfig:
         filename: str | None = None
         engine = last([Layer("server", "", server.own)], "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on":
-            out = run(rules(server.own), uri, lookup, st.steps, st.assume)
+            server_rules = rules(server.own)
+            if server is not self.model.main and _inherits(server.own):
+                server_rules = server_rules + rules(self.model.main.own)
+            out = run(server_rules, uri, lookup, st.steps, st.assume)
             st.env.update(out.env)
             if out.kind == "status":
                 return Verdict(out.status, out.directive, "rewrite", f"{_t(out.directive)} "
@@ -172,6 +175,11 @@ class ApacheConfig:
                     uri = st.uri = out.target
                 else:
                     filename = self._server_target(server, out.target)
+        moved = _redirect(server, uri) if filename is None else None
+        if moved is not None:
+            st.steps.append(Step(moved.directive.ref() if moved.directive else
+                                 _main_ref(self.source), "note", moved.reason))
+            return moved
         proxy = self._proxy(server, uri) if filename is None else None
         if proxy is not None:
             filename = "proxy:" + proxy[1]
@@ -232,7 +240,7 @@ class ApacheConfig:
         engine = last(per_dir, "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
             own = per_dir[-1]
-            rule_list = rules(own.body)
+            rule_list = _per_dir_rules(per_dir)
             if rule_list:
                 prefix = own.path.rstrip("/") + "/" if own.path else ""
                 subject = st.filename[len(prefix):] if prefix and st.filename.startswith(
@@ -394,6 +402,67 @@ class ApacheConfig:
                                        + f"; ErrorDocument ({d.where}) redirects to {target}")
                     return verdict
         return verdict
+
+
+def _inherits(body: tuple[Directive, ...]) -> bool:
+    return any(d.key == "rewriteoptions" and any(a.lower() in ("inherit", "inheritbefore")
+                                                 for a in d.args) for d in body)
+
+
+def _per_dir_rules(per_dir: list[Layer]) -> list[Rule]:
+    """mod_rewrite's config_perdir_merge: each section's rules replace the inherited ones,
+    unless it says RewriteOptions Inherit (its own first) or InheritBefore (inherited first)."""
+    out: list[Rule] = []
+    for layer in per_dir:
+        mine = rules(layer.body)
+        if _inherits(layer.body):
+            before = any(a.lower() == "inheritbefore" for d in layer.body
+                         if d.key == "rewriteoptions" for a in d.args)
+            out = out + mine if before else mine + out
+        else:
+            out = mine
+    return out
+
+
+_REDIRECT_CODES = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+
+
+def _redirect(server: Server, uri: str) -> Verdict | None:
+    """mod_alias Redirect/RedirectMatch/RedirectPermanent/RedirectTemp at server level."""
+    for d in server.base:
+        if d.key not in ("redirect", "redirectmatch", "redirectpermanent", "redirecttemp"):
+            continue
+        args = list(d.args)
+        status = {"redirectpermanent": 301, "redirecttemp": 302}.get(d.key, 302)
+        if args and (args[0].lower() in _REDIRECT_CODES or args[0].isdigit()) and (
+                len(args) > 2 or args[0].lower() == "gone"):
+            first = args.pop(0).lower()
+            status = _REDIRECT_CODES.get(first) or int(first)
+        if not args:
+            continue
+        target = args[1] if len(args) > 1 else ""
+        if d.key == "redirectmatch":
+            m = compile_regex(args[0], d).search(uri)
+            if m is None:
+                continue
+            target = _substitute(target, m)
+        else:
+            prefix = args[0]
+            if not (uri == prefix or uri.startswith(prefix.rstrip("/") + "/")):
+                continue
+            target = target + uri[len(prefix):] if target else ""
+        what = f"redirects ({status}) to {target}" if 300 <= status < 400 else \
+            f"answers {status}"
+        return Verdict(status, d, "redirect" if status < 400 else "rewrite",
+                       f"{d.text} ({d.where}) {what}", target)
+    return None
+
+
+def _substitute(target: str, m: re.Match[str]) -> str:
+    """``$1``..``$9`` in a RedirectMatch target, from the match (missing groups: empty)."""
+    groups = (m.group(0), *(g or "" for g in m.groups()))
+    return re.sub(r"\$(\d)", lambda g: groups[int(g.group(1))]
+                  if int(g.group(1)) < len(groups) else "", target)
 
 
 def _t(d: Directive | None) -> str:

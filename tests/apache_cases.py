@@ -791,3 +791,59 @@ RewriteOptions Inherit
     "httpd docs: mod/mod_rewrite.html#rewriteoptions, mod/mod_alias.html#redirect")
 
 CASES += [HARDER]
+
+EDGES = Case("edges_errors_methods_hosts", "errordocument", """
+<VirtualHost 127.0.0.1:@PORT>
+  ServerName ip.test
+  DocumentRoot @WWW
+  <Directory @WWW/auth>
+    AuthType Basic
+    AuthName x
+    AuthUserFile @ROOT/users
+    Require valid-user
+    ErrorDocument 401 http://elsewhere.test/login
+  </Directory>
+  <Directory @WWW/sat>
+    Satisfy Any
+    Require all denied
+    Order allow,deny
+    Allow from 127.0.0.1 127.0.0.3
+  </Directory>
+  <Directory @WWW/envdeny>
+    Order deny,allow
+    Deny from env=bad_client
+  </Directory>
+  SetEnvIfNoCase X-Client "^evil" bad_client
+  <Files ~ "\\.(ini|cfg)$">
+    Require all denied
+  </Files>
+  <Location /opts>
+    Options +Indexes
+  </Location>
+  Alias /icons/ @ROOT/icons/
+  <Directory @ROOT/icons>
+    Require all granted
+  </Directory>
+  ErrorDocument 403 http://elsewhere.test/forbidden
+  <Directory @WWW/override403>
+    Require all denied
+    ErrorDocument 403 "local text"
+  </Directory>
+</VirtualHost>
+<VirtualHost *:@PORT>
+  ServerName name.test
+  DocumentRoot @WWW/other
+</VirtualHost>
+""", {"users": f"ann:{apr_md5_crypt.hash('pw')}\n", "www/a.html": "x\n",
+      "www/app.ini": "x\n", "www/app.cfg.txt": "x\n", "www/opts/f.txt": "x\n",
+      "icons/i.png": "x\n", **index("auth", "sat", "envdeny", "override403", "other")},
+    [get("/auth/"), get("/sat/"), get("/sat/", source=L2), get("/sat/", source=L3),
+     get("/envdeny/"), get("/envdeny/", {"X-Client": "EVIL-bot"}), get("/app.ini"),
+     get("/app.cfg.txt"), get("/opts/"), get("/icons/i.png"), get("/icons"),
+     get("/override403/"), get("/", {"Host": "name.test"}), get("/a.html", {"Host": "ip.test."}),
+     get("/a.html", method="PUT"), get("/auth/", method="OPTIONS"),
+     get("/a.html", method="TRACE"), get("/auth/", method="TRACE"),
+     get("/override403/", method="TRACE"), get("/nothing.html", method="TRACE")],
+    "httpd docs: mod/core.html#errordocument, vhosts/details.html")
+
+CASES += [EDGES]

@@ -116,6 +116,14 @@ class ApacheConfig:
         if uri is None:
             return st, Verdict(400, None, "bad_uri", f"the path {raw} climbs above / with "
                                "..: httpd answers 400")
+        if request.method == "TRACE":  # core answers TRACE itself, before any section
+            trace = server.last("traceenable")
+            if trace is not None and trace.args and trace.args[0].lower() == "off":
+                return st, Verdict(405, trace, "method", f"{trace.text} ({trace.where}): "
+                                   "httpd refuses TRACE with 405")
+            st.assume("TRACE is echoed by httpd's core (TraceEnable on) before access checks")
+            return st, Verdict(200, trace, "trace", "httpd answers TRACE itself (TraceEnable "
+                               "on, the default), before any section is consulted")
         verdict = self._process(st, uri, request.query, 0)
         if verdict.status >= 400:
             verdict = self._error_document(st, verdict)
@@ -397,6 +405,10 @@ class ApacheConfig:
                         d.args[0] == str(verdict.status):
                     target = d.args[1]
                     st.steps.append(Step(d.ref(), "note", f"{d.text}: the error page"))
+                    if re.match(r"^https?://", target) and verdict.status == 401:
+                        st.assume(f"{d.text} ({d.where}): httpd ignores a full URL for 401 "
+                                  "(the browser must see the challenge)")
+                        return verdict
                     if re.match(r"^https?://", target):
                         return replace(verdict, status=302, reason=verdict.reason
                                        + f"; ErrorDocument ({d.where}) redirects to {target}")

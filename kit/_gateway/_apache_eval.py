@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -22,23 +23,25 @@ from .._secrets import masker
 from ._apache_access import Refusal, phases
 from ._apache_authz import Ctx
 from ._apache_fix import cause_and_fix
-from ._apache_rewrite import Rule, rules, run
+from ._apache_phases import (
+    Verdict,
+    encoded_slashes,
+    inherits,
+    name_match,
+    normalise,
+    options,
+    per_dir_rules,
+    redirect,
+    set_env,
+)
+from ._apache_rewrite import rules, run
 from ._apache_syntax import Directive
-from ._apache_tree import Model, Server, compile_regex
+from ._apache_tree import Model, Server
 from ._apache_walk import Layer, Walked, last, walk
-from ._model import AuditRequest, AuditResult, Step
+from ._model import AuditRequest, AuditResult, RuleRef, Step
 from ._scrub import sent_secrets
 
 MAX_REDIRECTS = 10  # LimitInternalRecursion's default
-
-
-@dataclass
-class Verdict:
-    status: int
-    directive: Directive | None
-    kind: str
-    reason: str
-    target: str = ""
 
 
 @dataclass
@@ -106,13 +109,13 @@ class ApacheConfig:
                              "note", f"server: {server.where}"
                              + (f" ({server.names[0]})" if server.names else "")))
         raw = request.path
-        if re.search(r"%2f", raw, re.IGNORECASE) and not _encoded_slashes(server):
+        if re.search(r"%2f", raw, re.IGNORECASE) and not encoded_slashes(server):
             return st, Verdict(404, None, "encoded_slash", "the path holds an encoded slash "
                                "(%2F): with AllowEncodedSlashes Off httpd answers 404")
         if re.search(r"%(?![0-9a-fA-F]{2})", raw):
             return st, Verdict(400, None, "bad_uri", "the path has a malformed %-escape: "
                                "httpd answers 400")
-        uri = _normalise(unquote(raw))
+        uri = normalise(unquote(raw))
         if uri is None:
             return st, Verdict(400, None, "bad_uri", f"the path {raw} climbs above / with "
                                "..: httpd answers 400")
@@ -151,7 +154,7 @@ class ApacheConfig:
         if not group:
             return self.model.main
         for h in group:
-            if any(_name_match(n, host) for n in h.names):
+            if any(name_match(n, host) for n in h.names):
                 return h
         return group[0]
 
@@ -166,7 +169,7 @@ class ApacheConfig:
         engine = last([Layer("server", "", server.own)], "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on":
             server_rules = rules(server.own)
-            if server is not self.model.main and _inherits(server.own):
+            if server is not self.model.main and inherits(server.own):
                 server_rules = server_rules + rules(self.model.main.own)
             out = run(server_rules, uri, lookup, st.steps, st.assume)
             st.env.update(out.env)
@@ -183,7 +186,7 @@ class ApacheConfig:
                     uri = st.uri = out.target
                 else:
                     filename = self._server_target(server, out.target)
-        moved = _redirect(server, uri) if filename is None else None
+        moved = redirect(server, uri) if filename is None else None
         if moved is not None:
             st.steps.append(Step(moved.directive.ref() if moved.directive else
                                  _main_ref(self.source), "note", moved.reason))
@@ -210,7 +213,7 @@ class ApacheConfig:
             d = walked.bad_override
             return Verdict(500, d, "htaccess", f"{d.text} ({d.where}) is not allowed here: "
                            "AllowOverride does not permit it (httpd answers 500)")
-        self._setenvif(st, walked.layers, lookup)
+        set_env(st.env, st.request, st.uri, walked.layers)
         ctx = Ctx(st.request, st.request.method, st.env, lookup, steps=st.steps,
                   assumptions=st.assumptions)
         refused: Refusal | None = phases(walked.layers, ctx, self.root)
@@ -248,7 +251,7 @@ class ApacheConfig:
         engine = last(per_dir, "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
             own = per_dir[-1]
-            rule_list = _per_dir_rules(per_dir)
+            rule_list = per_dir_rules(per_dir)
             if rule_list:
                 prefix = own.path.rstrip("/") + "/" if own.path else ""
                 subject = st.filename[len(prefix):] if prefix and st.filename.startswith(
@@ -267,7 +270,7 @@ class ApacheConfig:
                         base = last(per_dir, "rewritebase")
                         new = (base.args[0].rstrip("/") if base is not None and base.args
                                else self._to_url(st, own.path)) + "/" + new
-                    return self._process(st, _normalise(new) or new,
+                    return self._process(st, normalise(new) or new,
                                          out.query if out.query is not None else query,
                                          depth + 1)
         if walked.kind == "dir":
@@ -285,9 +288,8 @@ class ApacheConfig:
                 if not walked.known:
                     st.assume(f"an index file ({name}) exists for {uri}")
                     return self._process(st, uri + name, query, depth + 1)
-            options = _options(layers)
             opt_d = last(layers, "options")
-            if "indexes" in options:
+            if "indexes" in options(layers):
                 return Verdict(200, opt_d, "autoindex", f"{uri} has no index file; "
                                "Options Indexes lists the directory")
             return Verdict(403, opt_d or index_d, "no_index",
@@ -343,7 +345,7 @@ class ApacheConfig:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def _lookup(self, st: State, query: str):  # type: ignore[no-untyped-def]
+    def _lookup(self, st: State, query: str) -> Callable[[str], str]:
         request = st.request
 
         def lookup(name: str) -> str:
@@ -367,37 +369,6 @@ class ApacheConfig:
             return values.get(name, "")
         return lookup
 
-    def _setenvif(self, st: State, layers: list[Layer], lookup: object) -> None:
-        request = st.request
-        for layer in layers:
-            for d in layer.body:
-                if d.key not in ("setenvif", "setenvifnocase", "browsermatch",
-                                 "browsermatchnocase") or len(d.args) < 2:
-                    continue
-                args = list(d.args)
-                if d.key.startswith("browsermatch"):
-                    args.insert(0, "User-Agent")
-                attr = args[0]
-                low = attr.lower()
-                value = {"remote_addr": str(request.source_address or ""),
-                         "request_uri": st.uri, "request_method": request.method,
-                         "remote_host": "", "server_addr": ""}.get(low)
-                if value is None:
-                    value = request.header(attr) or ""
-                flags = re.IGNORECASE if "nocase" in d.key else 0
-                try:
-                    hit = re.search(args[1], value, flags) is not None
-                except re.error:
-                    hit = False
-                if not hit:
-                    continue
-                for item in args[2:]:
-                    name, _, val = item.partition("=")
-                    if name.startswith("!"):
-                        st.env.pop(name[1:], None)
-                    else:
-                        st.env[name] = val or "1"
-
     def _error_document(self, st: State, verdict: Verdict) -> Verdict:
         for layer in reversed(st.layers):
             for d in reversed(layer.body):
@@ -416,123 +387,9 @@ class ApacheConfig:
         return verdict
 
 
-def _inherits(body: tuple[Directive, ...]) -> bool:
-    return any(d.key == "rewriteoptions" and any(a.lower() in ("inherit", "inheritbefore")
-                                                 for a in d.args) for d in body)
-
-
-def _per_dir_rules(per_dir: list[Layer]) -> list[Rule]:
-    """mod_rewrite's config_perdir_merge: each section's rules replace the inherited ones,
-    unless it says RewriteOptions Inherit (its own first) or InheritBefore (inherited first)."""
-    out: list[Rule] = []
-    for layer in per_dir:
-        mine = rules(layer.body)
-        if _inherits(layer.body):
-            before = any(a.lower() == "inheritbefore" for d in layer.body
-                         if d.key == "rewriteoptions" for a in d.args)
-            out = out + mine if before else mine + out
-        else:
-            out = mine
-    return out
-
-
-_REDIRECT_CODES = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
-
-
-def _redirect(server: Server, uri: str) -> Verdict | None:
-    """mod_alias Redirect/RedirectMatch/RedirectPermanent/RedirectTemp at server level."""
-    for d in server.base:
-        if d.key not in ("redirect", "redirectmatch", "redirectpermanent", "redirecttemp"):
-            continue
-        args = list(d.args)
-        status = {"redirectpermanent": 301, "redirecttemp": 302}.get(d.key, 302)
-        if args and (args[0].lower() in _REDIRECT_CODES or args[0].isdigit()) and (
-                len(args) > 2 or args[0].lower() == "gone"):
-            first = args.pop(0).lower()
-            status = _REDIRECT_CODES.get(first) or int(first)
-        if not args:
-            continue
-        target = args[1] if len(args) > 1 else ""
-        if d.key == "redirectmatch":
-            m = compile_regex(args[0], d).search(uri)
-            if m is None:
-                continue
-            target = _substitute(target, m)
-        else:
-            prefix = args[0]
-            if not (uri == prefix or uri.startswith(prefix.rstrip("/") + "/")):
-                continue
-            target = target + uri[len(prefix):] if target else ""
-        what = f"redirects ({status}) to {target}" if 300 <= status < 400 else \
-            f"answers {status}"
-        return Verdict(status, d, "redirect" if status < 400 else "rewrite",
-                       f"{d.text} ({d.where}) {what}", target)
-    return None
-
-
-def _substitute(target: str, m: re.Match[str]) -> str:
-    """``$1``..``$9`` in a RedirectMatch target, from the match (missing groups: empty)."""
-    groups = (m.group(0), *(g or "" for g in m.groups()))
-    return re.sub(r"\$(\d)", lambda g: groups[int(g.group(1))]
-                  if int(g.group(1)) < len(groups) else "", target)
-
-
 def _t(d: Directive | None) -> str:
     return f"{d.text} ({d.where})" if d is not None else "a rewrite rule"
 
 
-def _main_ref(source: str):  # type: ignore[no-untyped-def]
-    from ._model import RuleRef
-
+def _main_ref(source: str) -> RuleRef:
     return RuleRef(source)
-
-
-def _name_match(pattern: str, host: str) -> bool:
-    import fnmatch
-
-    return fnmatch.fnmatchcase(host, pattern) if any(c in pattern for c in "*?") \
-        else pattern == host
-
-
-def _encoded_slashes(server: Server) -> bool:
-    d = server.last("allowencodedslashes")
-    return bool(d and d.args and d.args[0].lower() in ("on", "nodecode"))
-
-
-def _normalise(path: str) -> str | None:
-    """ap_getparents after merging slashes; None when ``..`` climbs above the root."""
-    path = re.sub(r"/{2,}", "/", path)
-    out: list[str] = []
-    parts = path.split("/")
-    for i, part in enumerate(parts[1:], 1):
-        if part == "..":
-            if not out:
-                return None
-            out.pop()
-            if i == len(parts) - 1:
-                out.append("")
-        elif part == ".":
-            if i == len(parts) - 1:
-                out.append("")
-        else:
-            out.append(part)
-    return "/" + "/".join(out)
-
-
-def _options(layers: list[Layer]) -> set[str]:
-    current = {"followsymlinks"}
-    for layer in layers:
-        for d in layer.body:
-            if d.key != "options":
-                continue
-            if d.args and all(a[:1] not in "+-" for a in d.args):
-                current = set()
-            for a in d.args:
-                name = a.lstrip("+-").lower()
-                expand = {"all": {"indexes", "includes", "followsymlinks", "execcgi"},
-                          "none": set()}.get(name, {name})
-                if a.startswith("-"):
-                    current -= expand
-                else:
-                    current |= expand
-    return current

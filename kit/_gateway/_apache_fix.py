@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from .._causes import Cause
 
 if TYPE_CHECKING:
-    from ._apache_eval import State, Verdict
+    from ._apache_eval import State
+    from ._apache_phases import Verdict
 
 _ADDRESS = ("ip", "host", "local")
 

@@ -1,0 +1,166 @@
+"""The parts of httpd's request processing around the section walk: URI checks, mod_alias
+redirects, SetEnvIf, Options merging and mod_rewrite's per-directory rule inheritance."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+from ._apache_rewrite import Rule, rules
+from ._apache_syntax import Directive
+from ._apache_tree import Server, compile_regex
+from ._apache_walk import Layer
+from ._model import AuditRequest
+
+
+@dataclass
+class Verdict:
+    status: int
+    directive: Directive | None
+    kind: str
+    reason: str
+    target: str = ""
+
+
+def inherits(body: tuple[Directive, ...]) -> bool:
+    return any(d.key == "rewriteoptions" and any(a.lower() in ("inherit", "inheritbefore")
+                                                 for a in d.args) for d in body)
+
+
+def per_dir_rules(per_dir: list[Layer]) -> list[Rule]:
+    """mod_rewrite's config_perdir_merge: each section's rules replace the inherited ones,
+    unless it says RewriteOptions Inherit (its own first) or InheritBefore (inherited first)."""
+    out: list[Rule] = []
+    for layer in per_dir:
+        mine = rules(layer.body)
+        if inherits(layer.body):
+            before = any(a.lower() == "inheritbefore" for d in layer.body
+                         if d.key == "rewriteoptions" for a in d.args)
+            out = out + mine if before else mine + out
+        else:
+            out = mine
+    return out
+
+
+_REDIRECT_CODES = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+
+
+def redirect(server: Server, uri: str) -> Verdict | None:
+    """mod_alias Redirect/RedirectMatch/RedirectPermanent/RedirectTemp at server level."""
+    for d in server.base:
+        if d.key not in ("redirect", "redirectmatch", "redirectpermanent", "redirecttemp"):
+            continue
+        args = list(d.args)
+        status = {"redirectpermanent": 301, "redirecttemp": 302}.get(d.key, 302)
+        if args and (args[0].lower() in _REDIRECT_CODES or args[0].isdigit()) and (
+                len(args) > 2 or args[0].lower() == "gone"):
+            first = args.pop(0).lower()
+            status = _REDIRECT_CODES.get(first) or int(first)
+        if not args:
+            continue
+        target = args[1] if len(args) > 1 else ""
+        if d.key == "redirectmatch":
+            m = compile_regex(args[0], d).search(uri)
+            if m is None:
+                continue
+            target = _substitute(target, m)
+        else:
+            prefix = args[0]
+            if not (uri == prefix or uri.startswith(prefix.rstrip("/") + "/")):
+                continue
+            target = target + uri[len(prefix):] if target else ""
+        what = f"redirects ({status}) to {target}" if 300 <= status < 400 else \
+            f"answers {status}"
+        return Verdict(status, d, "redirect" if status < 400 else "rewrite",
+                       f"{d.text} ({d.where}) {what}", target)
+    return None
+
+
+def _substitute(target: str, m: re.Match[str]) -> str:
+    """``$1``..``$9`` in a RedirectMatch target, from the match (missing groups: empty)."""
+    groups = (m.group(0), *(g or "" for g in m.groups()))
+    return re.sub(r"\$(\d)", lambda g: groups[int(g.group(1))]
+                  if int(g.group(1)) < len(groups) else "", target)
+
+
+def name_match(pattern: str, host: str) -> bool:
+
+    return fnmatch.fnmatchcase(host, pattern) if any(c in pattern for c in "*?") \
+        else pattern == host
+
+
+def encoded_slashes(server: Server) -> bool:
+    d = server.last("allowencodedslashes")
+    return bool(d and d.args and d.args[0].lower() in ("on", "nodecode"))
+
+
+def normalise(path: str) -> str | None:
+    """ap_getparents after merging slashes; None when ``..`` climbs above the root."""
+    path = re.sub(r"/{2,}", "/", path)
+    out: list[str] = []
+    parts = path.split("/")
+    for i, part in enumerate(parts[1:], 1):
+        if part == "..":
+            if not out:
+                return None
+            out.pop()
+            if i == len(parts) - 1:
+                out.append("")
+        elif part == ".":
+            if i == len(parts) - 1:
+                out.append("")
+        else:
+            out.append(part)
+    return "/" + "/".join(out)
+
+
+def options(layers: list[Layer]) -> set[str]:
+    current = {"followsymlinks"}
+    for layer in layers:
+        for d in layer.body:
+            if d.key != "options":
+                continue
+            if d.args and all(a[:1] not in "+-" for a in d.args):
+                current = set()
+            for a in d.args:
+                name = a.lstrip("+-").lower()
+                expand = {"all": {"indexes", "includes", "followsymlinks", "execcgi"},
+                          "none": set()}.get(name, {name})
+                if a.startswith("-"):
+                    current -= expand
+                else:
+                    current |= expand
+    return current
+
+
+def set_env(env: dict[str, str], request: AuditRequest, uri: str, layers: list[Layer]) -> None:
+    """SetEnvIf, SetEnvIfNoCase, BrowserMatch(NoCase): variables set before access checks."""
+    for layer in layers:
+        for d in layer.body:
+            if d.key not in ("setenvif", "setenvifnocase", "browsermatch",
+                             "browsermatchnocase") or len(d.args) < 2:
+                continue
+            args = list(d.args)
+            if d.key.startswith("browsermatch"):
+                args.insert(0, "User-Agent")
+            attr = args[0]
+            low = attr.lower()
+            value = {"remote_addr": str(request.source_address or ""),
+                     "request_uri": uri, "request_method": request.method,
+                     "remote_host": "", "server_addr": ""}.get(low)
+            if value is None:
+                value = request.header(attr) or ""
+            flags = re.IGNORECASE if "nocase" in d.key else 0
+            try:
+                hit = re.search(args[1], value, flags) is not None
+            except re.error:
+                hit = False
+            if not hit:
+                continue
+            for item in args[2:]:
+                name, _, val = item.partition("=")
+                if name.startswith("!"):
+                    env.pop(name[1:], None)
+                else:
+                    env[name] = val or "1"

@@ -847,3 +847,49 @@ EDGES = Case("edges_errors_methods_hosts", "errordocument", """
     "httpd docs: mod/core.html#errordocument, vhosts/details.html")
 
 CASES += [EDGES]
+
+ALIAS_ORDER = Case("alias_order_and_matches", "sections", """
+Alias /shared @ROOT/main-shared
+<VirtualHost *:@PORT>
+  ServerName site.test
+  DocumentRoot @WWW
+  Alias /shared @ROOT/vhost-shared
+  AliasMatch "^/img/([a-z]+)\\.png$" "@ROOT/images/$1.png"
+  ScriptAlias /scripts/ @ROOT/scripts/
+  Redirect /shared/old http://elsewhere.test/old
+  <Directory @ROOT/vhost-shared>
+    Require all granted
+  </Directory>
+  <Directory @ROOT/main-shared>
+    Require all denied
+  </Directory>
+  <Directory @ROOT/images>
+    Require ip 127.0.0.2
+  </Directory>
+  <Directory @ROOT/scripts>
+    Require all denied
+  </Directory>
+</VirtualHost>
+""", {"vhost-shared/a.txt": "x\n", "main-shared/a.txt": "x\n", "images/cat.png": "x\n",
+      "scripts/run": "x\n"},
+    [get("/shared/a.txt"), get("/shared/old"), get("/img/cat.png"),
+     get("/img/cat.png", source=L2), get("/img/CAT.png"), get("/scripts/run"),
+     get("/scripts"), get("/shared/none.txt")],
+    "httpd docs: mod/mod_alias.html#order")
+
+CASES += [ALIAS_ORDER]
+
+# authz_core.t's last block: every order of (user1, user2, 1, 2) must give the same answers;
+# three orders each for RequireAll and RequireAny.
+_ORDERS = (("user1", "user2", "1", "2"), ("2", "user1", "1", "user2"),
+           ("1", "2", "user2", "user1"))
+_ALL_CHECKS = (N, ("1",), ("user1",), ("1", "2"), ("1", "2", "user1"), ("1", "2", "user3"),
+               ("1", "user1"))
+_ANY_CHECKS = (N, ("1",), ("user1",), ("user3",), ("1", "2"), ("1", "user1"), ("1", "user3"))
+AUTHZ_ORDERS = authz_case("authz_core_provider_orders", {
+    **{f"all{i}/": htaccess("", "All", *order) for i, order in enumerate(_ORDERS)},
+    **{f"any{i}/": htaccess("", "Any", *order) for i, order in enumerate(_ORDERS)},
+}, [(f"{kind}{i}/", who) for i in range(len(_ORDERS))
+    for kind, checks in (("all", _ALL_CHECKS), ("any", _ANY_CHECKS)) for who in checks])
+
+CASES += [AUTHZ_ORDERS]

@@ -32,11 +32,13 @@ from ._apache_phases import (
     options,
     per_dir_rules,
     redirect,
+    server_order,
     set_env,
+    substitute,
 )
 from ._apache_rewrite import rules, run
 from ._apache_syntax import Directive
-from ._apache_tree import Model, Server
+from ._apache_tree import Model, Server, compile_regex
 from ._apache_walk import Layer, Walked, last, walk
 from ._model import AuditRequest, AuditResult, RuleRef, Step
 from ._scrub import sent_secrets
@@ -322,11 +324,15 @@ class ApacheConfig:
         return str(path).rstrip("/") or "/"
 
     def _translate(self, st: State, server: Server, uri: str) -> str:
-        for d in reversed(server.base):
-            if d.key == "alias" and len(d.args) == 2:
+        for d in server_order(server):  # mod_alias: the host's own first, first match wins
+            if d.key in ("alias", "scriptalias") and len(d.args) == 2:
                 url, target = d.args
                 if uri == url or uri.startswith(url.rstrip("/") + "/"):
                     return target.rstrip("/") + uri[len(url.rstrip("/")):]
+            elif d.key in ("aliasmatch", "scriptaliasmatch") and len(d.args) == 2:
+                m = compile_regex(d.args[0], d).search(uri)
+                if m is not None:
+                    return substitute(d.args[1], m)
         docroot = self._docroot(server)
         if server.last("documentroot") is None:
             st.assume("no DocumentRoot: httpd's compiled-in default is assumed")

@@ -46,9 +46,15 @@ def per_dir_rules(per_dir: list[Layer]) -> list[Rule]:
 _REDIRECT_CODES = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 
 
+def server_order(server: Server) -> tuple[Directive, ...]:
+    """A host's directives in mod_alias's order: its own first, then the main server's."""
+    inherited = server.base[: len(server.base) - len(server.own)]
+    return (*server.own, *inherited)
+
+
 def redirect(server: Server, uri: str) -> Verdict | None:
     """mod_alias Redirect/RedirectMatch/RedirectPermanent/RedirectTemp at server level."""
-    for d in server.base:
+    for d in server_order(server):
         if d.key not in ("redirect", "redirectmatch", "redirectpermanent", "redirecttemp"):
             continue
         args = list(d.args)
@@ -64,7 +70,7 @@ def redirect(server: Server, uri: str) -> Verdict | None:
             m = compile_regex(args[0], d).search(uri)
             if m is None:
                 continue
-            target = _substitute(target, m)
+            target = substitute(target, m)
         else:
             prefix = args[0]
             if not (uri == prefix or uri.startswith(prefix.rstrip("/") + "/")):
@@ -77,15 +83,15 @@ def redirect(server: Server, uri: str) -> Verdict | None:
     return None
 
 
-def _substitute(target: str, m: re.Match[str]) -> str:
-    """``$1``..``$9`` in a RedirectMatch target, from the match (missing groups: empty)."""
+def substitute(target: str, m: re.Match[str]) -> str:
+    """``$1``..``$9`` in a RedirectMatch/AliasMatch target (a missing group is empty)."""
     groups = (m.group(0), *(g or "" for g in m.groups()))
     return re.sub(r"\$(\d)", lambda g: groups[int(g.group(1))]
                   if int(g.group(1)) < len(groups) else "", target)
 
 
 def name_match(pattern: str, host: str) -> bool:
-
+    """ServerName/ServerAlias against the Host: exact, or ``*``/``?`` wildcards."""
     return fnmatch.fnmatchcase(host, pattern) if any(c in pattern for c in "*?") \
         else pattern == host
 

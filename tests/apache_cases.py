@@ -893,3 +893,23 @@ AUTHZ_ORDERS = authz_case("authz_core_provider_orders", {
     for kind, checks in (("all", _ALL_CHECKS), ("any", _ANY_CHECKS)) for who in checks])
 
 CASES += [AUTHZ_ORDERS]
+
+# access.t's full grid: every Order with every Allow and Deny form (allow only, deny only,
+# both), one .htaccess per combination, requested from 127.0.0.1.
+_FORMS = ("all", "localhost", L1, "127.0", f"{L1}/255.255.0.0", f"{L1}/16",
+          "somewhere.else.com", "66.6.6.6")
+_GRID: dict[str, str] = {}
+for _o, _order in enumerate(("deny,allow", "allow,deny", "mutual-failure")):
+    for _a, _allow in enumerate(_FORMS):
+        _GRID[f"o{_o}a{_a}"] = f"Order {_order}\nAllow from {_allow}\n"
+        _GRID[f"o{_o}d{_a}"] = f"Order {_order}\nDeny from {_allow}\n"
+        for _d, _deny in enumerate(_FORMS):
+            _GRID[f"o{_o}a{_a}d{_d}"] = f"Order {_order}\nAllow from {_allow}\nDeny from {_deny}\n"
+ACCESS_GRID = Case(
+    "access_compat_full_grid", "access_compat",
+    "<Directory @WWW/grid>\n  AllowOverride Limit\n</Directory>\n",
+    {**{f"www/grid/{d}/.htaccess": t for d, t in _GRID.items()},
+     **{f"www/grid/{d}/index.html": "ok\n" for d in _GRID}},
+    [get(f"/grid/{d}/index.html") for d in _GRID], HT + "t/modules/access.t")
+
+CASES += [ACCESS_GRID]

@@ -23,6 +23,14 @@ from .._secrets import masker
 from ._apache_access import Refusal, phases
 from ._apache_authz import Ctx
 from ._apache_fix import cause_and_fix
+from ._apache_map import (
+    docroot,
+    proxy_target,
+    read_htaccess,
+    server_target,
+    to_url,
+    translate,
+)
 from ._apache_phases import (
     Verdict,
     encoded_slashes,
@@ -32,13 +40,11 @@ from ._apache_phases import (
     options,
     per_dir_rules,
     redirect,
-    server_order,
     set_env,
-    substitute,
 )
 from ._apache_rewrite import rules, run
 from ._apache_syntax import Directive
-from ._apache_tree import Model, Server, compile_regex
+from ._apache_tree import Model, Server
 from ._apache_walk import Layer, Walked, last, walk
 from ._model import AuditRequest, AuditResult, RuleRef, Step
 from ._scrub import sent_secrets
@@ -187,22 +193,22 @@ class ApacheConfig:
                 if out.passthrough:
                     uri = st.uri = out.target
                 else:
-                    filename = self._server_target(server, out.target)
+                    filename = server_target(server, out.target, self.root)
         moved = redirect(server, uri) if filename is None else None
         if moved is not None:
             st.steps.append(Step(moved.directive.ref() if moved.directive else
                                  _main_ref(self.source), "note", moved.reason))
             return moved
-        proxy = self._proxy(server, uri) if filename is None else None
+        proxy = proxy_target(server, uri) if filename is None else None
         if proxy is not None:
             filename = "proxy:" + proxy[1]
         if filename is None:
-            filename = self._translate(st, server, uri)
+            filename = translate(server, uri, self.root, st.assume)
         st.filename = filename
-        docroot = self._docroot(server)
-        known = Path(docroot).is_dir() if docroot else False
+        root_dir = docroot(server, self.root)
+        known = Path(root_dir).is_dir() if root_dir else False
         walked = walk(server, Layer("server", server.where, server.base), filename, uri,
-                      known, self._htaccess, lookup, st.assume)
+                      known, read_htaccess, lookup, st.assume)
         st.layers = walked.layers
         st.steps.extend(walked.steps)
         for layer in walked.layers[1:]:
@@ -231,21 +237,6 @@ class ApacheConfig:
                            "upstream decides the final answer")
         return self._fixups(st, walked, uri, query, depth, lookup)
 
-    def _proxy(self, server: Server, uri: str) -> tuple[Directive, str] | None:
-        """ProxyPass (server level, or inside a <Location>): the directive and the target."""
-        pairs: list[tuple[str, str, Directive]] = []
-        for d in server.base:
-            if d.key == "proxypass" and len(d.args) >= 2:
-                pairs.append((d.args[0], d.args[1], d))
-        for loc in server.locations:
-            if loc.regex is None:
-                pairs += [(loc.pattern, d.args[0], d) for d in loc.body
-                          if d.key == "proxypass" and len(d.args) == 1]
-        for prefix, target, d in pairs:
-            if uri.startswith(prefix):
-                return None if target == "!" else (d, target + uri[len(prefix):])
-        return None
-
     def _fixups(self, st: State, walked: Walked, uri: str, query: str, depth: int,
                 lookup: object) -> Verdict:
         layers = walked.layers
@@ -271,7 +262,7 @@ class ApacheConfig:
                     if not new.startswith("/"):
                         base = last(per_dir, "rewritebase")
                         new = (base.args[0].rstrip("/") if base is not None and base.args
-                               else self._to_url(st, own.path)) + "/" + new
+                               else to_url(st.server, own.path, self.root)) + "/" + new
                     return self._process(st, normalise(new) or new,
                                          out.query if out.query is not None else query,
                                          depth + 1)
@@ -310,47 +301,6 @@ class ApacheConfig:
         return Verdict(405, None, "method", f"the default handler refuses {method} on a "
                        "static file with 405")
 
-    def _to_url(self, st: State, path: str) -> str:
-        docroot = self._docroot(st.server).rstrip("/")
-        return path[len(docroot):] if docroot and path.startswith(docroot) else path
-
-    def _docroot(self, server: Server) -> str:
-        d = server.last("documentroot")
-        if d is None or not d.args:
-            return "/usr/local/apache2/htdocs"
-        path = Path(d.args[0])
-        if not path.is_absolute() and self.root is not None:
-            path = self.root / path
-        return str(path).rstrip("/") or "/"
-
-    def _translate(self, st: State, server: Server, uri: str) -> str:
-        for d in server_order(server):  # mod_alias: the host's own first, first match wins
-            if d.key in ("alias", "scriptalias") and len(d.args) == 2:
-                url, target = d.args
-                if uri == url or uri.startswith(url.rstrip("/") + "/"):
-                    return target.rstrip("/") + uri[len(url.rstrip("/")):]
-            elif d.key in ("aliasmatch", "scriptaliasmatch") and len(d.args) == 2:
-                m = compile_regex(d.args[0], d).search(uri)
-                if m is not None:
-                    return substitute(d.args[1], m)
-        docroot = self._docroot(server)
-        if server.last("documentroot") is None:
-            st.assume("no DocumentRoot: httpd's compiled-in default is assumed")
-        return docroot.rstrip("/") + uri
-
-    def _server_target(self, server: Server, target: str) -> str:
-        first = "/" + target.lstrip("/").split("/", 1)[0]
-        docroot = self._docroot(server)
-        if target.startswith(docroot + "/") or (Path(first).exists() and first != "/"):
-            return target
-        return docroot + target
-
-    def _htaccess(self, path: Path) -> str | None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
     def _lookup(self, st: State, query: str) -> Callable[[str], str]:
         request = st.request
 
@@ -367,7 +317,7 @@ class ApacheConfig:
                 "REQUEST_SCHEME": request.scheme, "HTTPS": "on" if request.scheme == "https"
                 else "off", "SERVER_PORT": str(request.port or 80),
                 "REQUEST_FILENAME": st.filename, "SCRIPT_FILENAME": st.filename,
-                "DOCUMENT_ROOT": self._docroot(st.server), "REMOTE_USER": st.user or "",
+                "DOCUMENT_ROOT": docroot(st.server, self.root), "REMOTE_USER": st.user or "",
                 "THE_REQUEST": f"{request.method} {request.path}"
                 + (f"?{request.query}" if request.query else "") + " HTTP/1.1",
                 "SERVER_NAME": st.server.names[0] if st.server.names else "",

@@ -433,6 +433,9 @@ AUTH_BASIC = Case("auth_basic_hashes", "auth_basic", """
   Require user bob
   AuthzSendForbiddenOnFailure On
 </Directory>
+<Directory @WWW/members/expr>
+  Require expr "%{REMOTE_USER} == 'apr'"
+</Directory>
 <Directory @WWW/lonely>
   AuthType Basic
   AuthName "lonely"
@@ -444,7 +447,7 @@ AUTH_BASIC = Case("auth_basic_hashes", "auth_basic", """
 """, {"passwords": "".join(f"{u}:{h}\n" for u, h in _PASSWORDS.items())
       + f"bcrypt:{_bcrypt()}\nplain:s3cret\nbroken:$apr1$zz\nbob:{apr_md5_crypt.hash('b0b')}\n",
       "groups": "staff: apr sha\n", **index("members", "members/staff", "members/bob",
-                                               "lonely", "noauth")},
+                                               "members/expr", "lonely", "noauth")},
     [get("/members/"), *(get("/members/", basic(u, "s3cret")) for u in
                         ("apr", "crypt", "sha", "bcrypt", "plain", "broken", "nobody")),
      get("/members/", basic("apr", "wrong")), get("/members/", {"Authorization": "Basic !!"}),
@@ -452,7 +455,8 @@ AUTH_BASIC = Case("auth_basic_hashes", "auth_basic", """
      get("/members/staff/", basic("apr", "s3cret")),
      get("/members/staff/", basic("crypt", "s3cret")),
      get("/members/bob/", basic("bob", "b0b")), get("/members/bob/", basic("apr", "s3cret")),
-     get("/lonely/"), get("/noauth/")],
+     get("/lonely/"), get("/noauth/"), get("/members/expr/"),
+     get("/members/expr/", basic("apr", "s3cret")), get("/members/expr/", basic("sha", "s3cret"))],
     "httpd docs: howto/auth.html")
 
 LIMITS = Case("limit_and_methods", "limit", """

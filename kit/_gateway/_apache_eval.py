@@ -63,6 +63,7 @@ class State:
     uri: str = "/"
     filename: str = ""
     user: str | None = None
+    ctx: Ctx | None = None  # the access phases' context, once they run (REMOTE_USER)
 
     def assume(self, text: str) -> None:
         if text not in self.assumptions:
@@ -224,6 +225,7 @@ class ApacheConfig:
         set_env(st.env, st.request, st.uri, walked.layers)
         ctx = Ctx(st.request, st.request.method, st.env, lookup, steps=st.steps,
                   assumptions=st.assumptions)
+        st.ctx = ctx
         refused: Refusal | None = phases(walked.layers, ctx, self.root)
         st.user = ctx.user
         if refused is not None:
@@ -317,7 +319,8 @@ class ApacheConfig:
                 "REQUEST_SCHEME": request.scheme, "HTTPS": "on" if request.scheme == "https"
                 else "off", "SERVER_PORT": str(request.port or 80),
                 "REQUEST_FILENAME": st.filename, "SCRIPT_FILENAME": st.filename,
-                "DOCUMENT_ROOT": docroot(st.server, self.root), "REMOTE_USER": st.user or "",
+                "DOCUMENT_ROOT": docroot(st.server, self.root),
+                "REMOTE_USER": (st.ctx.user if st.ctx else st.user) or "",
                 "THE_REQUEST": f"{request.method} {request.path}"
                 + (f"?{request.query}" if request.query else "") + " HTTP/1.1",
                 "SERVER_NAME": st.server.names[0] if st.server.names else "",

@@ -177,6 +177,30 @@ def test_keys_in_the_configuration_and_the_request_are_masked():
     assert all(KEY not in line for lines in config.lines().values() for line in lines)
 
 
+def test_keys_in_rewrite_conditions_are_masked():
+    """A key matched by RewriteCond (or SetEnvIf) on a key header is masked in the lines."""
+    text = ("RewriteEngine On\n"
+            f"RewriteCond %{{HTTP:X-API-Key}} !^{KEY}$\nRewriteRule ^/api/ - [F]\n"
+            f'SetEnvIf Authorization "^Bearer {KEY}$" trusted\n')
+    config = parse_apache(text)
+    refused = kit.audit(config, url="/api/x")
+    assert refused.status == 403
+    assert kit.audit(config, url="/api/x", headers={"X-API-Key": KEY}).status == 200
+    shown = str(refused) + refused._repr_html_()
+    assert KEY not in shown
+    assert all(KEY not in line for lines in config.lines().values() for line in lines)
+
+
+def test_cross_check_reads_an_apache_configuration():
+    """A live 403 from an address the sample does not allow: the configuration explains it."""
+    exchange = kit.Exchange(method="GET", url="http://api.example.com/v1/items", status=403,
+                            request_headers=(), response_headers=(), body="")
+    check = kit.cross_check(exchange, kit.sample_config("apache"),
+                            source_address="203.0.113.9")
+    assert check.verdict == "explains"
+    assert check.audit.kind == "apache"
+
+
 def test_basic_auth_result_hides_the_password(tmp_path: Path):
     """The Authorization header is masked in every rendering of the result."""
     (tmp_path / "users").write_text(f"ann:{apr_md5_crypt.hash('CANARY-pw-1')}\n")

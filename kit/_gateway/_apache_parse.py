@@ -72,6 +72,16 @@ def _secrets(body: Body) -> set[str]:
         for m in _COMPARED.finditer(d.text):
             if is_secret_header(m.group(1) or m.group(2)):
                 found.add(m.group(3))
+        header = ""
+        if d.key == "rewritecond" and len(d.args) >= 2:
+            hit = re.fullmatch(r"%\{HTTP:([\w-]+)\}", d.args[0])
+            header = hit.group(1) if hit else ""
+        elif d.key in ("setenvif", "setenvifnocase") and len(d.args) >= 2:
+            header = d.args[0]
+        if header and is_secret_header(header):
+            literal = d.args[1].lstrip("!=").removeprefix("^").removesuffix("$")
+            if len(literal) >= 8 and not re.search(r"[\\.*+?()\[\]{}|]", literal):
+                found.add(literal)
         if d.block is not None:
             found |= _secrets(d.block)
     return found

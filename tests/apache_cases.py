@@ -545,10 +545,13 @@ OVERRIDES = Case("htaccess_override_limits", "htaccess", """
       "www/limit-only/.htaccess": "Order allow,deny\nAllow from 127.0.0.2\n",
       "www/limit-only/auth/.htaccess": "Require all denied\n",
       "www/ignored/.htaccess": "Require all denied\n",
-      **index("auth-only", "auth-only/opts", "limit-only", "limit-only/auth", "ignored")},
+      "www/auth-only/if/.htaccess": "<If \"%{HTTP:X-Open} == 'yes'\">\n"
+      "  Require all granted\n</If>\n",
+      **index("auth-only", "auth-only/opts", "limit-only", "limit-only/auth", "ignored",
+              "auth-only/if")},
     [get("/auth-only/"), get("/auth-only/", source=L2), get("/auth-only/opts/", source=L2),
      get("/limit-only/"), get("/limit-only/", source=L2), get("/limit-only/auth/", source=L2),
-     get("/ignored/")],
+     get("/ignored/"), get("/auth-only/if/"), get("/auth-only/if/", {"X-Open": "yes"})],
     "httpd docs: mod/core.html#allowoverride")
 
 URIS = Case("uri_normalisation", "uri", """
@@ -917,3 +920,22 @@ ACCESS_GRID = Case(
     [get(f"/grid/{d}/index.html") for d in _GRID], HT + "t/modules/access.t")
 
 CASES += [ACCESS_GRID]
+
+VHOST_REWRITE = Case("rewrite_engine_per_host", "rewrite", """
+RewriteEngine On
+RewriteRule ^/main-only$ - [F]
+<VirtualHost *:@PORT>
+  ServerName site.test
+  DocumentRoot @WWW
+  RewriteRule ^/vh-no-engine$ - [F]
+  AcceptPathInfo On
+  <Directory @WWW/pi>
+    AcceptPathInfo Off
+  </Directory>
+</VirtualHost>
+""", {"www/main-only": "x\n", "www/vh-no-engine": "x\n", "www/a.html": "x\n",
+      "www/pi/b.html": "x\n"},
+    [get("/main-only"), get("/vh-no-engine"), get("/a.html/extra"), get("/pi/b.html/extra")],
+    "httpd docs: mod/mod_rewrite.html#rewriteengine, mod/core.html#acceptpathinfo")
+
+CASES += [VHOST_REWRITE]

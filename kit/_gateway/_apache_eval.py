@@ -175,7 +175,8 @@ class ApacheConfig:
         st.uri = uri
         lookup = self._lookup(st, query)
         filename: str | None = None
-        engine = last([Layer("server", "", server.own)], "rewriteengine")
+        # the engine's state is inherited by virtual hosts (the rules are not)
+        engine = last([Layer("server", "", server.base)], "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on":
             server_rules = rules(server.own)
             if server is not self.model.main and inherits(server.own):
@@ -294,7 +295,9 @@ class ApacheConfig:
         if walked.kind == "none":
             return Verdict(404, None, "missing", f"{st.filename} does not exist: httpd "
                            "answers 404")
-        if walked.path_info:
+        accept = last(layers, "acceptpathinfo")
+        if walked.path_info and not (accept is not None and accept.args
+                                     and accept.args[0].lower() == "on"):
             return Verdict(404, None, "missing", f"{st.filename} has extra path after a file "
                            "(AcceptPathInfo is off for static files): httpd answers 404")
         if method in ("GET", "HEAD", "POST", "OPTIONS"):

@@ -137,6 +137,8 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
                 layers.append(Layer("htaccess", f"{source}", plain(body), None, path))
                 nested_files += [section(d) for d in body if d.key in ("files", "filesmatch")
                                  and d.block is not None]
+                nested_ifs += [section(d) for d in body if d.key in ("if", "elseif", "else")
+                               and d.block is not None]
         if level > len(parts):
             break
         nxt = "/" + "/".join(parts[:level])

@@ -14,9 +14,20 @@ from ._apache_phases import server_order, substitute
 from ._apache_syntax import Directive
 from ._apache_tree import Server, compile_regex
 
+_PAIRS: dict[int, tuple[Server, list[tuple[str, str, Directive]]]] = {}
+
 
 def proxy_target(server: Server, uri: str) -> tuple[Directive, str] | None:
     """ProxyPass (server level, or inside a <Location>): the directive and the target."""
+    hit = _PAIRS.get(id(server))
+    pairs = hit[1] if hit is not None and hit[0] is server else _proxy_pairs(server)
+    for prefix, target, d in pairs:
+        if uri.startswith(prefix):
+            return None if target == "!" else (d, target + uri[len(prefix):])
+    return None
+
+
+def _proxy_pairs(server: Server) -> list[tuple[str, str, Directive]]:
     pairs: list[tuple[str, str, Directive]] = []
     for d in server.base:
         if d.key == "proxypass" and len(d.args) >= 2:
@@ -25,10 +36,10 @@ def proxy_target(server: Server, uri: str) -> tuple[Directive, str] | None:
         if loc.regex is None:
             pairs += [(loc.pattern, d.args[0], d) for d in loc.body
                       if d.key == "proxypass" and len(d.args) == 1]
-    for prefix, target, d in pairs:
-        if uri.startswith(prefix):
-            return None if target == "!" else (d, target + uri[len(prefix):])
-    return None
+    if len(_PAIRS) > 1024:
+        _PAIRS.clear()
+    _PAIRS[id(server)] = (server, pairs)
+    return pairs
 
 
 def to_url(server: Server, path: str, root: Path | None) -> str:

@@ -69,6 +69,11 @@ class Section:
     regex: re.Pattern[str] | None
     body: Body
     components: int = 0  # path components of a plain <Directory>
+    wild: bool = False  # a plain pattern with *, ? or [ ] (matched as fnmatch does)
+
+    def __post_init__(self) -> None:
+        if self.regex is None and any(c in self.pattern for c in "*?["):
+            object.__setattr__(self, "wild", True)
 
     @property
     def label(self) -> str:

@@ -87,7 +87,7 @@ def check_htaccess(body: Body, top: bool = True) -> None:
 
 
 def _dir_match(s: Section, path: str) -> bool:
-    if any(c in s.pattern for c in "*?["):
+    if s.wild:
         return fnmatch.fnmatchcase(path, s.pattern)
     return s.pattern == path
 
@@ -194,7 +194,7 @@ def _location_match(s: Section, uri: str) -> bool:
     if s.regex is not None:
         return s.regex.search(uri) is not None
     pattern = s.pattern
-    if any(c in pattern for c in "*?["):
+    if s.wild:
         return fnmatch.fnmatchcase(uri, pattern)
     if not uri.startswith(pattern):
         return False

@@ -216,12 +216,16 @@ def test_basic_auth_result_hides_the_password(tmp_path: Path):
 
 
 def test_offline_filesystem_is_an_assumption():
-    """A DocumentRoot missing here: files and index taken to exist, said in the result."""
+    """A DocumentRoot missing here: files and index taken to exist, .htaccess files unread,
+    a rate not checked: each said in the result."""
     result = audit("DocumentRoot /nonexistent/www\n<Directory /nonexistent/www>\n"
-                   "Require all granted\n</Directory>\n", "/dir/")
+                   "Require all granted\nAllowOverride All\n</Directory>\n", "/dir/",
+                   rate=50.0)
     assert result.allowed
     assert any("index file" in a for a in result.assumptions)
     assert any("not on this machine" in a for a in result.assumptions)
+    assert any("/nonexistent/www/dir/.htaccess" in a for a in result.assumptions)
+    assert any("rate=" in a for a in result.assumptions)
 
 
 def test_html_excerpt_highlights_the_deciding_line():

@@ -113,6 +113,9 @@ class ApacheConfig:
         st = State(request, server)
         for note in self.model.notes:
             st.assume(note)
+        if request.rate is not None:
+            st.assume("request-rate limits (mod_evasive, mod_qos, mod_security) are not read "
+                      "from an httpd configuration: rate= is not checked")
         st.steps.append(Step(server.directive.ref() if server.directive else
                              _main_ref(self.source),
                              "note", f"server: {server.where}"

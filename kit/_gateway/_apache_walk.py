@@ -122,6 +122,9 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
             name_d = last(layers, "accessfilename")
             name = name_d.args[0] if name_d is not None and name_d.args else ".htaccess"
             text = read_htaccess(Path(path) / name)
+            if text is None and not docroot_known:
+                assume(f"AllowOverride lets {path}/{name} add rules, but that file is not on "
+                       "this machine: what it says is not part of this audit")
             if text is not None:
                 source = str(Path(path) / name)
                 try:

@@ -300,7 +300,10 @@ AUTOINDEX = Case(
     [get("/ai/"), get("/ai/dir_normal/"), get("/ai/dir_protected/"),
      get("/ai/dir_protected/", basic("nobody", "wrong")), get("/ai/dir_broken/"),
      get("/ai/closed/"), get("/ai/closed/f.txt"), get("/noai/"), get("/custom/"),
-     get("/plain/"), get("/plain"), get("/withindex/"), get("/withindex"), get("/ai")],
+     get("/plain/"), get("/plain"), get("/withindex/"), get("/withindex"), get("/ai"),
+     get("/withindex/", method="POST"), get("/ai/dir_normal/", method="POST"),
+     get("/noai/", method="POST"), get("/withindex/", method="DELETE"),
+     get("/ai/dir_normal/", method="OPTIONS"), get("/ai/dir_normal", method="POST")],
     HT + "t/modules/autoindex2.t")
 
 SECTIONS = Case("section_merge_order", "sections", """
@@ -939,3 +942,29 @@ RewriteRule ^/main-only$ - [F]
     "httpd docs: mod/mod_rewrite.html#rewriteengine, mod/core.html#acceptpathinfo")
 
 CASES += [VHOST_REWRITE]
+
+# mod_access_compat has no merge function: a later section holding any Order/Allow/Deny/
+# Satisfy replaces the whole set, Satisfy included (found by benchmarks/apache_random.py).
+COMPAT_REPLACE = Case("access_compat_section_replaces", "access_compat", """
+<Directory @WWW/r>
+  AuthType Basic
+  AuthName r
+  AuthUserFile @ROOT/users
+  Require valid-user
+  Order allow,deny
+  Allow from 127.0.0.2
+  Satisfy Any
+</Directory>
+<Location /r/reset>
+  Deny from 127.0.0.9
+</Location>
+<Location /r/keep>
+  Require valid-user
+</Location>
+""", {"users": f"ann:{apr_md5_crypt.hash('pw')}\n", **index("r", "r/reset", "r/keep")},
+    [get("/r/", source=L2), get("/r/", source=L1), get("/r/reset/", source=L2),
+     get("/r/reset/", source=L1), get("/r/reset/", basic("ann", "pw"), L3),
+     get("/r/keep/", source=L2), get("/r/keep/", source=L1)],
+    "mod_access_compat.c (no dir merger), httpd docs: mod/mod_access_compat.html")
+
+CASES += [COMPAT_REPLACE]

@@ -48,20 +48,32 @@ def authz_conf(layers: list[Layer]) -> AuthzConf:
     return conf
 
 
+_COMPAT = ("order", "allow", "deny", "satisfy")
+
+
+def compat_layer(layers: list[Layer]) -> list[Layer]:
+    """mod_access_compat has no merge function: the last section that holds any of Order,
+    Allow, Deny or Satisfy replaces the whole inherited set (mod_access_compat.c, "dir
+    merger --- default is to override"). That section alone, or none."""
+    for layer in reversed(layers):
+        for d in layer.body:
+            if d.key in _COMPAT or (d.key in ("limit", "limitexcept") and d.block is not None
+                                    and any(x.key in _COMPAT for x in d.block)):
+                return [layer]
+    return []
+
+
 def _compat_rules(layers: list[Layer], name: str) -> list[tuple[Directive, tuple[bool,
                                                                                 frozenset[str]]
                                                                           | None]]:
     found: list[tuple[Directive, tuple[bool, frozenset[str]] | None]] = []
-    for layer in layers:
-        mine: list[tuple[Directive, tuple[bool, frozenset[str]] | None]] = []
+    for layer in compat_layer(layers):
         for d in layer.body:
             if d.key == name:
-                mine.append((d, None))
+                found.append((d, None))
             elif d.key in ("limit", "limitexcept") and d.block is not None:
                 methods = (d.key == "limitexcept", frozenset(a.upper() for a in d.args))
-                mine += [(x, methods) for x in d.block if x.key == name]
-        if mine:
-            found = mine  # a section with its own list replaces the inherited one
+                found += [(x, methods) for x in d.block if x.key == name]
     return found
 
 
@@ -90,7 +102,7 @@ def _compat_hit(d: Directive, ctx: Ctx) -> bool:
 
 def compat(layers: list[Layer], ctx: Ctx) -> tuple[bool, Refusal | None, bool]:
     """(configured?, refusal, allowed-by-an-Allow) from mod_access_compat."""
-    order_d = last(layers, "order")
+    order_d = last(compat_layer(layers), "order")
     order = order_d.args[0].lower().replace(" ", "") if order_d and order_d.args else \
         "deny,allow"
     allows = [d for d, m in _compat_rules(layers, "allow") if method_in(ctx.method, m)]
@@ -120,7 +132,7 @@ def compat(layers: list[Layer], ctx: Ctx) -> tuple[bool, Refusal | None, bool]:
 
 def phases(layers: list[Layer], ctx: Ctx, root: Path | None) -> Refusal | None:
     """Run the access phases; None lets the request through."""
-    satisfy_d = last(layers, "satisfy")
+    satisfy_d = last(compat_layer(layers), "satisfy")
     any_mode = bool(satisfy_d and satisfy_d.args and satisfy_d.args[0].lower() == "any")
     _configured, refusal, _by_allow = compat(layers, ctx)
     if any_mode and refusal is None:

@@ -288,6 +288,12 @@ class ApacheConfig:
                     st.assume(f"an index file ({name}) exists for {uri}")
                     return self._process(st, uri + name, query, depth + 1)
             opt_d = last(layers, "options")
+            method = st.request.method
+            if method == "OPTIONS":
+                return Verdict(200, None, "static", f"OPTIONS {uri}: answered by the core")
+            if method not in ("GET", "HEAD"):  # mod_autoindex takes GET only
+                return Verdict(404, None, "missing", f"{uri} has no index file, and only GET "
+                               f"lists a directory: httpd answers {method} with 404")
             if "indexes" in options(layers):
                 return Verdict(200, opt_d, "autoindex", f"{uri} has no index file; "
                                "Options Indexes lists the directory")

@@ -151,6 +151,8 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
                 continue
             kind = "file" if p.is_file() else "none"
             out.path_info = kind == "file" and level < len(parts)
+            if kind == "none":  # the walk stops here: the rest is path info (request.c)
+                filename = nxt
         else:
             last_part = level == len(parts)
             if last_part and not trailing:

@@ -34,6 +34,7 @@ from ._apache_map import (
 from ._apache_phases import (
     Verdict,
     encoded_slashes,
+    index_names,
     inherits,
     name_match,
     normalise,
@@ -246,7 +247,9 @@ class ApacheConfig:
     def _fixups(self, st: State, walked: Walked, uri: str, query: str, depth: int,
                 lookup: object) -> Verdict:
         layers = walked.layers
-        per_dir = [x for x in layers if x.kind != "server"]
+        # mod_rewrite's per-directory config exists only in sections that hold its directives
+        per_dir = [x for x in layers if x.kind != "server" and any(
+            d.key.startswith("rewrite") for d in x.body)]
         engine = last(per_dir, "rewriteengine")
         if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
             own = per_dir[-1]
@@ -277,9 +280,7 @@ class ApacheConfig:
                 return Verdict(301, None, "slash", f"{uri} is a directory: mod_dir redirects "
                                f"to {uri}/")
             index_d = last(layers, "directoryindex")
-            names = list(index_d.args) if index_d is not None else ["index.html"]
-            if names and names[0].lower() == "disabled":
-                names = []
+            names = index_names(layers)
             for name in names:
                 path = Path(st.filename.rstrip("/")) / name
                 if walked.known and path.is_file():

@@ -29,8 +29,9 @@ def inherits(body: tuple[Directive, ...]) -> bool:
 
 
 def per_dir_rules(per_dir: list[Layer]) -> list[Rule]:
-    """mod_rewrite's config_perdir_merge: each section's rules replace the inherited ones,
-    unless it says RewriteOptions Inherit (its own first) or InheritBefore (inherited first)."""
+    """mod_rewrite's config_perdir_merge over the sections that hold rewrite directives: each
+    one's rules replace the inherited ones, unless it says RewriteOptions Inherit (its own
+    first) or InheritBefore (inherited first)."""
     out: list[Rule] = []
     for layer in per_dir:
         mine = rules(layer.body)
@@ -138,6 +139,22 @@ def options(layers: list[Layer]) -> set[str]:
                 else:
                     current |= expand
     return current
+
+
+def index_names(layers: list[Layer]) -> list[str]:
+    """mod_dir's list: the last section with DirectoryIndex wins; within one section the
+    directives add up ("disabled" empties the list)."""
+    for layer in reversed(layers):
+        found = [d for d in layer.body if d.key == "directoryindex"]
+        if found:
+            names: list[str] = []
+            for d in found:
+                if d.args and d.args[0].lower() == "disabled":
+                    names = []
+                    continue
+                names += list(d.args)
+            return names
+    return ["index.html"]
 
 
 def set_env(env: dict[str, str], request: AuditRequest, uri: str, layers: list[Layer]) -> None:

@@ -151,8 +151,7 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
                 continue
             kind = "file" if p.is_file() else "none"
             out.path_info = kind == "file" and level < len(parts)
-            if kind == "none":  # the walk stops here: the rest is path info (request.c)
-                filename = nxt
+            filename = nxt  # the walk stops here: the rest is path info (request.c)
         else:
             last_part = level == len(parts)
             if last_part and not trailing:
@@ -164,13 +163,14 @@ def walk(server: Server, base: Layer, filename: str, uri: str, docroot_known: bo
     if not docroot_known:
         assume(f"{filename} is not on this machine: every directory on the way is taken to "
                "exist" + ("" if trailing else ", and the file too"))
-    full = filename if kind != "dir" else filename.rstrip("/") + "/"
+    # ap_directory_walk matches the regexes against r->filename as the walk left it: a
+    # directory keeps the request's trailing slash, a file or a missing part ends the path
     for s in server.directories:
-        if s.regex is not None and s.regex.search(full if kind == "dir" else
-                                                  full.rsplit("/", 1)[0] + "/"):
+        if s.regex is not None and s.regex.search(filename):
             layers.append(Layer("directory", f"{s.label} ({s.where})", plain(s.body),
-                                s.directive, full.rsplit("/", 1)[0]))
-    base_name = "" if kind == "dir" else filename.rsplit("/", 1)[-1]
+                                s.directive, filename.rstrip("/").rsplit("/", 1)[0]
+                                if kind != "dir" else filename.rstrip("/")))
+    base_name = filename.rsplit("/", 1)[-1]  # file_walk: empty after a trailing slash
     if base_name:
         for s in (*server.files, *nested_files):
             hit = (s.regex.search(base_name) is not None if s.regex is not None else

@@ -968,3 +968,26 @@ COMPAT_REPLACE = Case("access_compat_section_replaces", "access_compat", """
     "mod_access_compat.c (no dir merger), httpd docs: mod/mod_access_compat.html")
 
 CASES += [COMPAT_REPLACE]
+
+# mod_rewrite refuses per-directory rules when Options turns both FollowSymLinks and
+# SymLinksIfOwnerMatch off (AH00670), matching or not (found by benchmarks/apache_random.py).
+REWRITE_SYMLINKS = Case("rewrite_needs_followsymlinks", "rewrite", """
+<Directory @WWW/nolinks>
+  Options Indexes
+  RewriteEngine On
+  RewriteRule ^never$ - [F]
+</Directory>
+<Directory @WWW/owner>
+  Options Indexes SymLinksIfOwnerMatch
+  RewriteEngine On
+  RewriteRule ^never$ - [F]
+</Directory>
+<Directory @WWW/links>
+  Options -FollowSymLinks
+  RewriteEngine On
+</Directory>
+""", {**index("nolinks", "owner", "links")},
+    [get("/nolinks/"), get("/nolinks/index.html"), get("/owner/"), get("/links/")],
+    "mod_rewrite.c hook_fixup (AH00670)")
+
+CASES += [REWRITE_SYMLINKS]

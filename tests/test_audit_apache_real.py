@@ -58,3 +58,22 @@ def test_cases_adapted_from_httpd_tests_are_cited():
     """authz_core, access_compat, rewrite and autoindex cases name their httpd-tests file."""
     cited = {case.area for case in CASES if "apache/httpd-tests" in case.source}
     assert {"authz_core", "access_compat", "rewrite", "autoindex"} <= cited
+
+
+def test_generated_configurations_agree_with_real_apache():
+    """A seeded batch of generated configurations (benchmarks/apache_random.py): kit.audit
+    answers as apache2 does on at least 95% of their requests."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from apache_random import case  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    rng = random.Random(7)
+    rows = [row for number in range(12) for row in run_case(case(rng, number), free_port())]
+    assert len(rows) >= 400
+    agree = sum(actual == predicted for *_, actual, predicted in rows)
+    assert agree / len(rows) >= FLOOR, [row for row in rows if row[-2] != row[-1]]

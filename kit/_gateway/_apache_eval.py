@@ -254,6 +254,11 @@ class ApacheConfig:
         if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
             own = per_dir[-1]
             rule_list = per_dir_rules(per_dir)
+            if not {"followsymlinks", "symlinksifownermatch"} & options(layers):
+                return Verdict(403, engine, "rewrite", f"{_t(engine)}: per-directory "
+                               "RewriteRules need Options FollowSymLinks or "
+                               "SymLinksIfOwnerMatch; with both off httpd answers 403 "
+                               "(AH00670)")
             if rule_list:
                 prefix = own.path.rstrip("/") + "/" if own.path else ""
                 subject = st.filename[len(prefix):] if prefix and st.filename.startswith(

@@ -27,6 +27,7 @@ from tests.conftest import free_port
 
 SOURCES = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"ann:pw").decode()}
+BAD = {"Authorization": "Basic " + base64.b64encode(b"ann:nope").decode()}
 REQUIRES = ("Require all granted", "Require all denied", "Require ip 127.0.0.2",
             "Require ip 127.0.0.1 127.0.0.3", "Require local", "Require method GET",
             "Require env from_two", "Require expr \"%{REMOTE_ADDR} == '127.0.0.3'\"")
@@ -38,7 +39,11 @@ EXTRAS = ("Options +Indexes", "Options -Indexes", "Options Indexes", "DirectoryI
           "RewriteEngine On\nRewriteCond %{REMOTE_ADDR} =127.0.0.3\nRewriteRule .* - [G]",
           "ErrorDocument 403 http://elsewhere.test/", "Require valid-user",
           "AuthType Basic\nAuthName r\nAuthUserFile @ROOT/users",
-          "Options -Indexes\nDirectoryIndex nothing.html")
+          "Options -Indexes\nDirectoryIndex nothing.html", "Require user ann",
+          "Allow from env=from_two", "Satisfy All", "Options None", "Options All",
+          "AllowOverride None", "ErrorDocument 403 /a.html", "AuthMerging Off",
+          "RewriteEngine Off", "Options +FollowSymLinks -Indexes",
+          "<LimitExcept GET>\nRequire ip 127.0.0.2\n</LimitExcept>")
 
 
 def body(rng: random.Random, htaccess: bool = False) -> str:
@@ -86,6 +91,9 @@ def case(rng: random.Random, number: int) -> Case:
     files["users"] = f"ann:{apr_md5_crypt.hash('pw')}\n"
     requests = [("GET", p, {}, s) for p in paths for s in SOURCES]
     requests += [("GET", p, AUTH, "127.0.0.1") for p in rng.sample(paths, 4)]
+    requests += [("GET", p, BAD, "127.0.0.2") for p in rng.sample(paths, 2)]
+    requests += [(m, p, {}, "127.0.0.3") for p in rng.sample(paths, 2)
+                 for m in ("HEAD", "DELETE", "OPTIONS")]
     requests += [("POST", p, {}, "127.0.0.1") for p in rng.sample(paths, 4)]
     return Case(f"random-{number}", "random", "\n".join(conf) + "\n", files, requests)
 

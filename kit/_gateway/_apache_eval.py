@@ -33,6 +33,7 @@ from ._apache_map import (
 )
 from ._apache_phases import (
     Verdict,
+    default_handler,
     encoded_slashes,
     index_names,
     inherits,
@@ -295,31 +296,18 @@ class ApacheConfig:
                     return self._process(st, uri + name, query, depth + 1)
             opt_d = last(layers, "options")
             method = st.request.method
-            if method == "OPTIONS":
-                return Verdict(200, None, "static", f"OPTIONS {uri}: answered by the core")
             if method not in ("GET", "HEAD"):  # mod_autoindex takes GET only
-                return Verdict(404, None, "missing", f"{uri} has no index file, and only GET "
-                               f"lists a directory: httpd answers {method} with 404")
+                return default_handler(method, "dir", False, uri, st.filename)
             if "indexes" in options(layers):
                 return Verdict(200, opt_d, "autoindex", f"{uri} has no index file; "
                                "Options Indexes lists the directory")
             return Verdict(403, opt_d or index_d, "no_index",
                            f"{uri} has no index file ({', '.join(names) or 'none'}) and "
                            "Options does not include Indexes: httpd answers 403")
-        method = st.request.method
-        if walked.kind == "none":
-            return Verdict(404, None, "missing", f"{st.filename} does not exist: httpd "
-                           "answers 404")
         accept = last(layers, "acceptpathinfo")
-        if walked.path_info and not (accept is not None and accept.args
-                                     and accept.args[0].lower() == "on"):
-            return Verdict(404, None, "missing", f"{st.filename} has extra path after a file "
-                           "(AcceptPathInfo is off for static files): httpd answers 404")
-        if method in ("GET", "HEAD", "POST", "OPTIONS"):
-            return Verdict(200, None, "static", f"{uri} is served as a static file "
-                           f"({st.filename})")
-        return Verdict(405, None, "method", f"the default handler refuses {method} on a "
-                       "static file with 405")
+        path_info = walked.path_info and not (accept is not None and accept.args
+                                              and accept.args[0].lower() == "on")
+        return default_handler(st.request.method, walked.kind, path_info, uri, st.filename)
 
     def _lookup(self, st: State, query: str) -> Callable[[str], str]:
         request = st.request

@@ -122,23 +122,80 @@ def normalise(path: str) -> str | None:
     return "/" + "/".join(out)
 
 
+_ALL = frozenset({"indexes", "includes", "followsymlinks", "execcgi"})  # OPT_ALL
+
+
+def _section_options(body: tuple[Directive, ...], unset: bool, opts: frozenset[str]
+                     ) -> tuple[bool, frozenset[str], frozenset[str], frozenset[str]]:
+    """server/core.c set_options over one section: (unset, opts, opts_add, opts_remove)."""
+    add: frozenset[str] = frozenset()
+    remove: frozenset[str] = frozenset()
+    for d in body:
+        if d.key != "options":
+            continue
+        for i, word in enumerate(d.args):
+            action = word[:1] if word[:1] in "+-" else ""
+            name = word.lstrip("+-").lower()
+            if not action and i == 0:
+                unset, opts = False, frozenset()
+            one = _ALL if name == "all" else frozenset() if name == "none" else {name}
+            if action == "-":
+                remove, add, opts = remove | one, add - one, opts - one
+            elif action == "+":
+                add, remove, opts = add | one, remove - one, opts | one
+            else:
+                opts = opts | one
+    return unset, opts, add, remove
+
+
 def options(layers: list[Layer]) -> set[str]:
-    current = {"followsymlinks"}
-    for layer in layers:
-        for d in layer.body:
-            if d.key != "options":
-                continue
-            if d.args and all(a[:1] not in "+-" for a in d.args):
-                current = set()
-            for a in d.args:
-                name = a.lstrip("+-").lower()
-                expand = {"all": {"indexes", "includes", "followsymlinks", "execcgi"},
-                          "none": set()}.get(name, {name})
-                if a.startswith("-"):
-                    current -= expand
-                else:
-                    current |= expand
-    return current
+    """The Options in force, merged as merge_core_dir_configs does: a section that sets
+    Options absolutely replaces them (keeping its own +/- lists), any other re-applies
+    the +/- lists gathered so far (so an earlier ``-Indexes`` can outlive a later
+    ``Options Indexes`` of the same section)."""
+    unset, opts, add, remove = _section_options(
+        layers[0].body if layers else (), True, frozenset({"followsymlinks"}))
+    for layer in layers[1:]:
+        n_unset, n_opts, n_add, n_remove = _section_options(layer.body, True, frozenset())
+        if n_unset:
+            add = (add - n_remove) | n_add
+            remove = (remove - n_add) | n_remove
+            opts = (opts - remove) | add
+        else:
+            opts, add, remove = n_opts, n_add, n_remove
+    del unset
+    return set(opts)
+
+
+# The methods httpd knows (ap_method_registry_init, httpd.h M_*): any other is M_INVALID
+_METHODS_TEXT = ("GET HEAD PUT POST DELETE CONNECT OPTIONS TRACE PATCH PROPFIND PROPPATCH "
+                 "MKCOL COPY MOVE LOCK UNLOCK VERSION-CONTROL CHECKOUT UNCHECKOUT CHECKIN "
+                 "UPDATE LABEL REPORT MKWORKSPACE MKACTIVITY BASELINE-CONTROL MERGE")
+_KNOWN_METHODS = frozenset(_METHODS_TEXT.split())
+
+
+def default_handler(method: str, kind: str, path_info: bool, uri: str,
+                    filename: str) -> Verdict:
+    """server/core.c default_handler: GET/HEAD/POST serve a file (404 when missing, for a
+    directory, or with extra path); OPTIONS is answered; an unknown method is 501; any other
+    is 405, whether the file exists or not."""
+    if method in ("GET", "HEAD", "POST"):
+        if kind == "none":
+            return Verdict(404, None, "missing", f"{filename} does not exist: httpd answers "
+                           "404")
+        if kind == "dir":
+            return Verdict(404, None, "missing", f"{uri} is a directory with no index file: "
+                           f"httpd answers {method} with 404")
+        if path_info:
+            return Verdict(404, None, "missing", f"{filename} has extra path after a file "
+                           "(AcceptPathInfo is off for static files): httpd answers 404")
+        return Verdict(200, None, "static", f"{uri} is served as a static file ({filename})")
+    if method == "OPTIONS":
+        return Verdict(200, None, "static", f"OPTIONS {uri}: answered by httpd itself")
+    if method not in _KNOWN_METHODS:
+        return Verdict(501, None, "method", f"{method} is not a method httpd knows: 501")
+    return Verdict(405, None, "method", f"the default handler refuses {method} with 405 "
+                   "(it serves only GET, HEAD, POST and OPTIONS)")
 
 
 def index_names(layers: list[Layer]) -> list[str]:

@@ -29,7 +29,25 @@ OVERRIDE_OF = {
     **dict.fromkeys(("directoryindex", "indexoptions", "indexignore"), "indexes"),
     **dict.fromkeys(("rewriteengine", "rewriterule", "rewritecond", "rewritebase",
                      "rewriteoptions", "errordocument", "setenvif", "setenvifnocase",
-                     "browsermatch", "setenv", "redirect", "redirectmatch"), "fileinfo"),
+                     "browsermatch", "browsermatchnocase", "setenv", "unsetenv", "passenv",
+                     "redirect", "redirectmatch", "redirectpermanent", "redirecttemp",
+                     "header", "requestheader", "addtype", "addhandler", "sethandler",
+                     "forcetype", "adddefaultcharset", "acceptpathinfo", "fileetag",
+                     "addencoding", "addlanguage", "addcharset", "defaulttype", "removehandler",
+                     "removetype", "removeencoding", "setinputfilter", "setoutputfilter",
+                     "addoutputfilter", "addoutputfilterbytype", "languagepriority",
+                     "forcelanguagepriority", "multiviewsmatch", "substitute"), "fileinfo"),
+    **dict.fromkeys(("fallbackresource", "indexheadinsert", "indexignorereset",
+                     "indexorderdefault", "indexstylesheet", "headername", "readmename",
+                     "addicon", "addiconbytype", "addiconbyencoding", "adddescription",
+                     "addalt", "defaulticon", "expiresactive", "expiresbytype",
+                     "expiresdefault"), "indexes"),
+    **dict.fromkeys(("checkspelling", "checkcaseonly", "contentdigest"), "options"),
+    **dict.fromkeys(("authbasicprovider", "authbasicauthoritative", "authbasicfake",
+                     "authdigestprovider", "authdigestdomain", "authformprovider",
+                     "anonymous", "authzgroupfileauthoritative", "authzuserauthoritative",
+                     "authbasicusedigestalgorithm", "ssloptions", "sslrequire",
+                     "sslrequiressl", "sslverifyclient", "sslverifydepth"), "authconfig"),
 }
 
 
@@ -37,19 +55,18 @@ OVERRIDE_OF = {
 # else is "Invalid command" (500). https://httpd.apache.org/docs/2.4/mod/directives.html
 _KNOWN_TEXT = """
 acceptpathinfo accessfilename adddefaultcharset addencoding addhandler addlanguage
-addoutputfilter addoutputfilterbytype addtype alias aliasmatch allow allowencodedslashes
-allowmethods allowoverride allowoverridelist anonymous authbasicauthoritative authbasicprovider
-authbasicfake authbasicusedigestalgorithm authdigestdomain authdigestprovider authformprovider
-authgroupfile authmerging authname authtype authuserfile authzgroupfileauthoritative
-authzsendforbiddenonfailure authzuserauthoritative browsermatch browsermatchnocase
-cgimapextension cgipassauth contentdigest cookiename cookietracking defaulttype define deny
-directorycheckhandler directoryindex directoryindexredirect directoryslash else elseif
-enablemmap enablesendfile errordocument expiresactive expiresbytype expiresdefault
-fallbackresource fileetag files filesmatch forcetype header headername if ifdefine ifmodule
-ifversion indexheadinsert indexignore indexignorereset indexoptions indexorderdefault
-indexstylesheet limit limitexcept limitrequestbody limitxmlrequestbody options order passenv
-readmename redirect redirectmatch redirectpermanent redirecttemp removeencoding removehandler
-removetype request requestheader require requireall requireany requirenone rewritebase
+addoutputfilter addoutputfilterbytype addtype allow allowencodedslashes anonymous
+authbasicauthoritative authbasicprovider authbasicfake authbasicusedigestalgorithm
+authdigestdomain authdigestprovider authformprovider authgroupfile authmerging authname authtype
+authuserfile authzgroupfileauthoritative authzsendforbiddenonfailure authzuserauthoritative
+browsermatch browsermatchnocase cgimapextension cgipassauth contentdigest cookiename
+cookietracking defaulttype deny directorycheckhandler directoryindex directoryindexredirect
+directoryslash else elseif enablemmap enablesendfile errordocument expiresactive expiresbytype
+expiresdefault fallbackresource fileetag files filesmatch forcetype header headername if
+ifdefine ifmodule ifversion indexheadinsert indexignore indexignorereset indexoptions
+indexorderdefault indexstylesheet limit limitexcept limitrequestbody limitxmlrequestbody options
+order passenv readmename redirect redirectmatch redirectpermanent redirecttemp removeencoding
+removehandler removetype requestheader require requireall requireany requirenone rewritebase
 rewritecond rewriteengine rewriteoptions rewriterule satisfy scriptinterpretersource
 serversignature setenv setenvif setenvifexpr setenvifnocase sethandler setinputfilter
 setoutputfilter ssloptions sslrequire sslrequiressl sslverifyclient sslverifydepth unsetenv

@@ -991,3 +991,24 @@ REWRITE_SYMLINKS = Case("rewrite_needs_followsymlinks", "rewrite", """
     "mod_rewrite.c hook_fixup (AH00670)")
 
 CASES += [REWRITE_SYMLINKS]
+
+# Each walk merges its own sections first, then onto what came before: an AuthMerging And
+# in a later <Location> joins the locations' rules with the directories' (request.c).
+MERGE_WALKS = Case("authz_merge_per_walk", "authz_core", """
+<Directory @WWW/w>
+  AllowOverride AuthConfig
+</Directory>
+<Location /w>
+  <RequireAny>
+    Require local
+  </RequireAny>
+</Location>
+<Location /w/s>
+  AuthMerging And
+</Location>
+""", {"www/w/.htaccess": "Require ip 127.0.0.1 127.0.0.3\n", **index("w", "w/s")},
+    [get("/w/", source=L2), get("/w/s/", source=L2), get("/w/s/", source=L1),
+     get("/w/s/", source=L3)],
+    "server/request.c (ap_location_walk), mod_authz_core.c merge_authz_core_dir_config")
+
+CASES += [MERGE_WALKS]

@@ -43,9 +43,30 @@ class Refusal:
 
 def authz_conf(layers: list[Layer]) -> AuthzConf:
     conf = AuthzConf()
-    for layer in layers:
-        conf = merge(conf, layer_conf(layer.body))
+    for group in walk_groups(layers):
+        merged = AuthzConf()
+        for layer in group:  # a walk merges its own sections first (request.c)...
+            merged = merge(merged, layer_conf(layer.body))
+        conf = merge(conf, merged)  # ...then merges the result onto what came before
     return conf
+
+
+_WALK = {"server": 0, "directory": 1, "htaccess": 1, "files": 2, "location": 3, "if": 4}
+
+
+def walk_groups(layers: list[Layer]) -> list[list[Layer]]:
+    """The layers by the walk that found them: server, directory (with .htaccess), files,
+    location, if. ap_directory_walk and its siblings merge their own sections together
+    before merging the result onto the request's configuration."""
+    groups: list[list[Layer]] = []
+    last_walk = -1
+    for layer in layers:
+        walk = _WALK.get(layer.kind, 0)
+        if walk != last_walk:
+            groups.append([])
+            last_walk = walk
+        groups[-1].append(layer)
+    return groups
 
 
 _COMPAT = ("order", "allow", "deny", "satisfy")

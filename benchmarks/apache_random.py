@@ -74,9 +74,20 @@ def case(rng: random.Random, number: int) -> Case:
     conf = ["SetEnvIf Remote_Addr ^127\\.0\\.0\\.2$ from_two",
             "<Directory @WWW>\n  AllowOverride All\n</Directory>"]
     for d in rng.sample(dirs, rng.randint(1, len(dirs))):
-        conf.append(f"<Directory @WWW/{d}>\n{body(rng)}\n</Directory>")
+        inner = body(rng)
+        if rng.random() < 0.25:
+            inner += f'\n<Files "a.html">\n{body(rng)}\n</Files>'
+        if rng.random() < 0.2:
+            inner += f"\n<If \"%{{REMOTE_ADDR}} == '127.0.0.3'\">\n{body(rng)}\n</If>"
+        conf.append(f"<Directory @WWW/{d}>\n{inner}\n</Directory>")
+    if rng.random() < 0.3:
+        conf.append(f'<LocationMatch "^/d[01]/s">\n{body(rng)}\n</LocationMatch>')
+    if rng.random() < 0.5:
+        conf.append("Alias /al @WWW/d0")
     for d in rng.sample(dirs, rng.randint(0, 2)):
-        files[f"www/{d}/.htaccess"] = body(rng, htaccess=True) + "\n"
+        extra = (f'<Files "*.secret">\n{body(rng, htaccess=True)}\n</Files>\n'
+                 if rng.random() < 0.3 else "")
+        files[f"www/{d}/.htaccess"] = body(rng, htaccess=True) + "\n" + extra
     if rng.random() < 0.5:
         conf.append(f'<Files "*.secret">\n{body(rng)}\n</Files>')
     if rng.random() < 0.3:
@@ -88,6 +99,7 @@ def case(rng: random.Random, number: int) -> Case:
     for d in rng.sample(dirs, rng.randint(0, 2)):
         conf.append(f"<Location /{d}>\n{body(rng)}\n</Location>")
     paths = ["/a.html"] + [f"/{d}/{n}" for d in dirs for n in ("", "a.html", "x.secret")]
+    paths += ["/al/", "/al/a.html", "/d0", "/d0/s0/a.html/extra"]
     files["users"] = f"ann:{apr_md5_crypt.hash('pw')}\n"
     requests = [("GET", p, {}, s) for p in paths for s in SOURCES]
     requests += [("GET", p, AUTH, "127.0.0.1") for p in rng.sample(paths, 4)]

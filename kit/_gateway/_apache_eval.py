@@ -252,7 +252,11 @@ class ApacheConfig:
         per_dir = [x for x in layers if x.kind != "server" and any(
             d.key.startswith("rewrite") for d in x.body)]
         engine = last(per_dir, "rewriteengine")
-        if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir:
+        no_slash = walked.kind == "dir" and not uri.endswith("/") and not any(
+            a.lower() == "allownoslash" for d in (x for lay in per_dir for x in lay.body)
+            if d.key == "rewriteoptions" for a in d.args)  # left to mod_dir's redirect
+        if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir \
+                and not no_slash:
             own = per_dir[-1]
             rule_list = per_dir_rules(per_dir)
             if not {"followsymlinks", "symlinksifownermatch"} & options(layers):
@@ -289,11 +293,16 @@ class ApacheConfig:
             names = index_names(layers)
             for name in names:
                 path = Path(st.filename.rstrip("/")) / name
-                if walked.known and path.is_file():
-                    return self._process(st, uri + name, query, depth + 1)
+                if walked.known and not path.is_file():
+                    continue
                 if not walked.known:
                     st.assume(f"an index file ({name}) exists for {uri}")
-                    return self._process(st, uri + name, query, depth + 1)
+                # mod_dir looks the index up as a subrequest: its refusal is the answer,
+                # but the ErrorDocument comes from the directory request's configuration
+                found = self._process(st, uri + name, query, depth + 1)
+                if found.status >= 400:
+                    st.layers = layers
+                return found
             opt_d = last(layers, "options")
             method = st.request.method
             if method not in ("GET", "HEAD"):  # mod_autoindex takes GET only

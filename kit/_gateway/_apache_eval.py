@@ -252,9 +252,12 @@ class ApacheConfig:
         per_dir = [x for x in layers if x.kind != "server" and any(
             d.key.startswith("rewrite") for d in x.body)]
         engine = last(per_dir, "rewriteengine")
-        no_slash = walked.kind == "dir" and not uri.endswith("/") and not any(
-            a.lower() == "allownoslash" for d in (x for lay in per_dir for x in lay.body)
-            if d.key == "rewriteoptions" for a in d.args)  # left to mod_dir's redirect
+        # a request for the rules' own directory without its slash is left to mod_dir
+        no_slash = bool(per_dir) and walked.kind == "dir" and not uri.endswith("/") and \
+            bool(per_dir[-1].path) and st.filename.rstrip("/") == per_dir[-1].path.rstrip(
+                "/") and not any(a.lower() == "allownoslash" for lay in per_dir
+                                 for d in lay.body if d.key == "rewriteoptions"
+                                 for a in d.args)
         if engine is not None and engine.args and engine.args[0].lower() == "on" and per_dir \
                 and not no_slash:
             own = per_dir[-1]
@@ -291,18 +294,25 @@ class ApacheConfig:
                                f"to {uri}/")
             index_d = last(layers, "directoryindex")
             names = index_names(layers)
+            refused: Verdict | None = None
             for name in names:
-                path = Path(st.filename.rstrip("/")) / name
-                if walked.known and not path.is_file():
-                    continue
                 if not walked.known:
                     st.assume(f"an index file ({name}) exists for {uri}")
-                # mod_dir looks the index up as a subrequest: its refusal is the answer,
-                # but the ErrorDocument comes from the directory request's configuration
+                # mod_dir (fixup_dir) looks each name up as a subrequest: a file that exists
+                # is served; a redirect, or a 401 for the only name, is the answer; any
+                # other refusal is kept and answered if no name is served
                 found = self._process(st, uri + name, query, depth + 1)
-                if found.status >= 400:
-                    st.layers = layers
-                return found
+                if found.kind == "missing":
+                    continue
+                if found.kind in _HANDLED or 300 <= found.status < 400 or (
+                        found.status == 401 and len(names) == 1):
+                    if found.status >= 400:
+                        st.layers = layers  # the ErrorDocument of the directory request
+                    return found
+                refused = found
+            if refused is not None:
+                st.layers = layers
+                return refused
             opt_d = last(layers, "options")
             method = st.request.method
             if method not in ("GET", "HEAD"):  # mod_autoindex takes GET only
@@ -359,6 +369,9 @@ class ApacheConfig:
                                        + f"; ErrorDocument ({d.where}) redirects to {target}")
                     return verdict
         return verdict
+
+
+_HANDLED = frozenset({"static", "method", "autoindex", "no_index", "pass", "trace"})
 
 
 def _t(d: Directive | None) -> str:

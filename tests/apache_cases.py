@@ -500,9 +500,41 @@ ERRORDOCS = Case("error_documents", "errordocument", """
   ErrorDocument 403 "no entry"
 </Directory>
 ErrorDocument 404 http://elsewhere.test/missing
-""", {"www/err.html": "err\n", **index("ext", "local", "text")},
+<Directory @WWW/to-missing>
+  Require all denied
+  ErrorDocument 403 /no-such-page.html
+</Directory>
+<Directory @WWW/to-denied>
+  Require all denied
+  ErrorDocument 403 /closed/page.html
+</Directory>
+<Directory @WWW/closed>
+  Require all denied
+</Directory>
+<Directory @WWW/to-gone>
+  Require all denied
+  ErrorDocument 403 /gone.html
+</Directory>
+<Files gone.html>
+  RewriteEngine On
+  RewriteRule .* - [G]
+</Files>
+<Directory @WWW/to-auth>
+  Require all denied
+  ErrorDocument 403 /auth/page.html
+</Directory>
+<Directory @WWW/auth>
+  AuthType Basic
+  AuthName x
+  AuthUserFile @ROOT/nobody
+  Require valid-user
+</Directory>
+""", {"www/err.html": "err\n", "www/gone.html": "x\n", "www/closed/page.html": "x\n",
+      "www/auth/page.html": "x\n", "nobody": "",
+      **index("ext", "local", "text", "to-missing", "to-denied", "to-gone", "to-auth")},
     [get("/ext/"), get("/local/"), get("/text/"), get("/nothing-here.html"),
-     get("/err.html")],
+     get("/err.html"), get("/to-missing/"), get("/to-denied/"), get("/to-gone/"),
+     get("/to-auth/")],
     "httpd docs: mod/core.html#errordocument")
 
 IFS = Case("if_and_expr", "expr", """

@@ -367,7 +367,22 @@ class ApacheConfig:
                     if re.match(r"^https?://", target):
                         return replace(verdict, status=302, reason=verdict.reason
                                        + f"; ErrorDocument ({d.where}) redirects to {target}")
+                    if target.startswith("/"):
+                        return self._error_page(st, verdict, d, target)
                     return verdict
+        return verdict
+
+    def _error_page(self, st: State, verdict: Verdict, d: Directive, target: str) -> Verdict:
+        """A local ErrorDocument is an internal redirect: httpd keeps the first status,
+        except when mod_rewrite refuses the error page itself ([F], [G])."""
+        page = State(st.request, st.server)
+        uri, _, query = target.partition("?")
+        found = self._process(page, normalise(uri) or uri, query, MAX_REDIRECTS - 2)
+        if found.kind == "rewrite" and found.status >= 400:
+            st.steps.append(Step(d.ref(), "deny", f"the error page {target} is refused by "
+                                 f"{_t(found.directive)}: {found.status}"))
+            return replace(found, reason=f"{verdict.reason}; the ErrorDocument {target} "
+                           f"({d.where}) is itself refused: {found.reason}")
         return verdict
 
 

@@ -99,7 +99,8 @@ def exchange_from_har_entry(entry: Mapping[str, Any], *, label: str = "baseline"
         cookies = [(str(c["name"]), str(c.get("value", ""))) for c in request.get("cookies", ())]
         if cookies and not any(k.lower() == "cookie" for k, _ in headers):
             headers.append(("Cookie", "; ".join(f"{k}={v}" for k, v in cookies)))
-        status = int(response.get("status") or 0) or None
+        code = int(response.get("status") or 0)
+        status = code if code > 0 else None  # 0 or -1: blocked, aborted, no response
         content = response.get("content") or {}
         body = _har_body(content)
         return _build(
@@ -115,12 +116,18 @@ def exchange_from_har_entry(entry: Mapping[str, Any], *, label: str = "baseline"
             elapsed=_seconds(entry.get("time")),
             started_at=_when(entry.get("startedDateTime")),
             remote_address=entry.get("serverIPAddress") or None,
-            error=None if status else NetworkError(
-                "other", str(response.get("_error") or "no response recorded in the HAR")),
+            error=None if status else NetworkError("other", _no_response(response)),
             label=label,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"malformed HAR entry ({type(exc).__name__}: {exc})") from None
+
+
+def _no_response(response: Mapping[str, Any]) -> str:
+    """Why a browser recorded no response: its own words (Chrome's ``_error``) when it kept any."""
+    reason = response.get("_error") or response.get("_failureText") or response.get(
+        "statusText")
+    return str(reason) if reason else "no response recorded in the HAR (blocked or aborted)"
 
 
 def _har_status(entry: Mapping[str, Any]) -> int | None:

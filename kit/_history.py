@@ -282,6 +282,12 @@ class Store:
                         getattr(tally, name)[key] += count
         return rows_from(tallies, seconds)
 
+    def to_parquet(self, directory: str | Path) -> Path:
+        """The stored exchanges as the Parquet a log exports (partitioned by UTC day)."""
+        from ._tablelog import exchanges_to_parquet
+
+        return exchanges_to_parquet(self, directory, "history")
+
     def close(self) -> None:
         """Flush and close; the file keeps everything for the next open_history()."""
         with self._lock:

@@ -141,12 +141,31 @@ class Log:
                 self._skipped = Skipped(result.skipped, self._locate(result.bad_lines))
                 return result.tally.rows()
         if self._fmt == "har":
-            points = ((e.started_at, e.status, endpoint_of(e.url) if by_endpoint else None,
-                       None) for e in self._har() if e.started_at and e.status is not None)
+            points = ((e.started_at, e.status or 0, endpoint_of(e.url) if by_endpoint
+                       else None, None) for e in self._har() if e.started_at)
             return count_points(points, seconds).rows()
         return count_points(((r.when, r.status, endpoint_of(r.target) if by_endpoint else None,
                               r.client if by_client else None) for r in self._records()),
                             seconds).rows()
+
+    def to_parquet(self, directory: str | Path) -> Path:
+        """The records as Parquet partitioned by UTC day (``day=YYYY-MM-DD/``), for any engine.
+
+        Line formats are parsed by the embedded engine; JSON, CSV and HAR records in Python.
+        The skipped lines' count goes to ``_kit.json`` beside the data.
+        """
+        from . import _tablelog
+
+        if isinstance(self._fmt, LineFormat) and self.compressed == self.path.name.endswith(
+                ".gz"):
+            try:
+                return _tablelog.open_files([self.path], format=None, backend=None,
+                                            fmt=self._fmt).to_parquet(directory)
+            except _tablelog.engine_errors():
+                pass  # not UTF-8, or a line too long for the engine: Python reads it
+        out = _tablelog.exchanges_to_parquet(self, directory, self.format)
+        _tablelog.write_sidecar(out, self.format, self.skipped)  # counted by that pass
+        return out
 
     # -- passes over the file ---------------------------------------------------------------
     @contextlib.contextmanager
@@ -285,19 +304,72 @@ def _head(path: Path, size: int = 1 << 16) -> list[str]:
     return lines[:-1] if len(data) == size and len(lines) > 1 else lines
 
 
-def load_log(path: str | Path, *, format: str | None = None,
+def line_format_named(name: str) -> LineFormat:
+    """'combined', 'common' or a format string as a LineFormat (ValueError for the others)."""
+    if name in ("combined", "common"):
+        return COMBINED if name == "combined" else COMMON
+    if name in FORMATS:
+        raise ValueError(f"{name} logs are read in Python, not by an engine: convert them once "
+                         "with kit.load_log(path).to_parquet(directory), then load that")
+    return line_format(name)
+
+
+def _inputs(path: str | Path) -> list[Path]:
+    """A file, a directory (its files, sorted) or a glob -> the files (or a Parquet folder)."""
+    text = str(path)
+    if any(c in text for c in "*?[") and not Path(text).exists():
+        anchor = Path(text).anchor or "."
+        found = sorted(p for p in Path(anchor).glob(text.removeprefix(anchor)) if p.is_file())
+        if not found:
+            raise FileNotFoundError(f"no log file matches {text}")
+        return found
+    where = Path(text)
+    if where.is_dir():
+        if (where / "_kit.json").is_file() or any(where.rglob("*.parquet")):
+            return [where]
+        found = sorted(p for p in where.rglob("*") if p.is_file()
+                       and not p.name.startswith((".", "_")))
+        if not found:
+            raise FileNotFoundError(f"no log file in the directory {where}")
+        return found
+    if not where.is_file():
+        raise FileNotFoundError(f"no log file at {where}")
+    return [where]
+
+
+def load_log(path: str | Path | Any, *, format: str | None = None,
              mapping: Mapping[str, str] | None = None, tz: dt.tzinfo = dt.UTC,
-             progress: bool = True) -> Log:
+             progress: bool = True, backend: Any = None) -> Log | Any:
     """Open an access log (plain or gzip) lazily; the format is detected unless given.
 
     ``format`` is one of 'combined', 'common', 'apigateway', 'kong', 'json', 'csv', 'har', or
     an nginx ``log_format`` / Apache ``LogFormat`` string. ``mapping`` names the fields of
     JSON or CSV records (``{"time": "ts", "status": "code", "target": "request.path"}``);
     ``tz`` is the zone of times written without one.
+
+    ``path`` may also be a glob, a directory, Parquet written by ``to_parquet``, a URL the
+    engine reads itself (``s3a://...``: log lines in ``format``, combined by default, or
+    Parquet with ``format="parquet"``), or an Ibis table already in an engine; ``backend``
+    is an Ibis connection (``ibis.pyspark.connect(spark)``, ...) that does the counting.
+    Those give a ``TableLog`` with the same methods (embedded DuckDB through Ibis when
+    ``backend`` is None); one plain or gzip file with no backend gives a ``Log``, counted by
+    DuckDB directly.
     """
-    where = Path(path)
-    if not where.is_file():
-        raise FileNotFoundError(f"no log file at {where}")
+    from . import _tablelog
+
+    if _tablelog.is_table(path):
+        return _tablelog.from_table(path, format=format)
+    if "://" in str(path):  # s3a://, gs://, hdfs://, file://: the engine reads it, not the kit
+        return _tablelog.open_remote(str(path), format=format, backend=backend)
+    files = _inputs(path)
+    single_text = len(files) == 1 and files[0].is_file() and not _tablelog.is_parquet(files[0])
+    if backend is None and single_text:
+        return _one_file(files[0], format, mapping, tz, progress)
+    return _tablelog.open_files(files, format=format, backend=backend)
+
+
+def _one_file(where: Path, format: str | None, mapping: Mapping[str, str] | None,
+              tz: dt.tzinfo, progress: bool) -> Log:
     name = format or detect(_head(where), where.name)
     fmt: LineFormat | RecordFormat | str
     if name in ("combined", "common"):

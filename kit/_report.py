@@ -131,6 +131,7 @@ def to_text(d: Diagnosis, *, color: bool = False) -> str:
         blocks.append([paint(_probes_title(d) + ":", "cyan"),
                        *_text_table(d.exchanges, lambda s: paint(s, "dim"))])
     blocks.append(_text_list(paint("Notes:", "cyan"), d.notes))
+    blocks.append(_text_list(paint("Ask the owner:", "cyan"), _ask_owner(d)))
     return "\n\n".join("\n".join(b) for b in blocks if b) + "\n"
 
 
@@ -173,6 +174,7 @@ def to_markdown(d: Diagnosis) -> str:
         out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in _probe_rows(d.exchanges)]
         out.append("")
     out += _md_list("Notes", d.notes)
+    out += _md_list("Ask the owner", _ask_owner(d))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -226,8 +228,15 @@ def to_html(d: Diagnosis) -> str:
     out.append(_html_list("Next steps", d.next_steps))
     if d.exchanges:
         out += [f"<b>{html.escape(_probes_title(d))}</b>", _html_table(d.exchanges)]
-    out += [_html_list("Notes", d.notes), "</div>"]
+    out += [_html_list("Notes", d.notes), _html_list("Ask the owner", _ask_owner(d)), "</div>"]
     return "\n".join(x for x in out if x)
+
+
+def _ask_owner(d: Diagnosis) -> list[str]:
+    """The lookups the API's owner can run with the request ids the responses carry."""
+    from ._bundle import owner_lookups
+
+    return owner_lookups(d.exchanges)
 
 
 def _bar(confidence: float) -> str:

@@ -24,7 +24,7 @@ def verify(password: str, stored: str) -> bool:
 
 
 def _verify(password: str, stored: str) -> bool:
-    from passlib import hash as schemes  # type: ignore[import-untyped]  # libpass ships no stubs
+    from passlib import hash as schemes
 
     if stored.startswith("$apr1$"):
         return bool(schemes.apr_md5_crypt.verify(password, stored))

@@ -1,7 +1,8 @@
 """kit.audit on large configurations: load time and time per request, per gateway.
 
 Generates an nginx config with N prefix and regex locations (allow/deny, a map of N keys, a
-geo of N networks), a Kong declarative file with N routes and N consumers, a Tyk API with N
+geo of N networks), an httpd.conf with N Locations, N LocationMatches, N Directories and N
+RewriteRules, a Kong declarative file with N routes and N consumers, a Tyk API with N
 path entries and N policies, and an AWS policy with N statements beside an OpenAPI export
 with N paths; then times loading and auditing requests that hit early, late and no rules.
 A gateway config of a few thousand rules should load in well under a second and answer a
@@ -36,6 +37,21 @@ def nginx(n: int) -> str:
             f"server {{\n    listen 80;\n{locs}\n    location / {{\n"
             "        if ($client = \"\") { return 403; }\n        proxy_pass http://127.0.0.1:9;\n"
             "    }\n}\n")
+
+
+def apache(n: int) -> str:
+    """N <Location> sections (Require ip, ProxyPass), N <LocationMatch> refusals, N server
+    RewriteRules and N <Directory> sections: 4N rules in httpd's own merge order."""
+    rules = "\n".join(f"RewriteRule ^/gone{i}/ - [G]" for i in range(n))
+    dirs = "\n".join(f"<Directory /srv/www/d{i}>\n    Require ip 10.{i % 256}.0.0/16\n"
+                     "</Directory>" for i in range(n))
+    locs = "\n".join(
+        f"<Location /svc{i}/>\n    Require ip 10.{i % 256}.0.0/16\n"
+        f"    ProxyPass http://127.0.0.1:9000/svc{i}/\n</Location>\n"
+        f'<LocationMatch "^/re{i}/[0-9]+$">\n    Require all denied\n</LocationMatch>'
+        for i in range(n))
+    return (f"DocumentRoot /srv/www\n<VirtualHost *:80>\nServerName api.example.com\n"
+            f"RewriteEngine On\n{rules}\n{dirs}\n{locs}\n</VirtualHost>\n")
 
 
 def kong(n: int) -> str:
@@ -98,6 +114,8 @@ def main() -> None:
     files: dict[str, list[Path]] = {}
     (folder / "big.conf").write_text(nginx(n))
     files["nginx"] = [folder / "big.conf"]
+    (folder / "httpd.conf").write_text(apache(n))
+    files["apache"] = [folder / "httpd.conf"]
     (folder / "kong.yml").write_text(kong(n))
     files["kong"] = [folder / "kong.yml"]
     api, policies = tyk(n)

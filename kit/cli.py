@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     d.add_argument("-c", "--config", action="append", default=[], metavar="FILE",
                    help="the gateway's configuration: after the diagnosis, check whether it "
-                        "explains the live answer (nginx, Tyk, Kong, AWS; repeatable)")
+                        "explains the live answer (nginx, Apache, Tyk, Kong, AWS; repeatable)")
     d.add_argument("--from", dest="source_address", metavar="ADDR",
                    help="with --config: the client address the gateway sees (your egress)")
     d.add_argument("--bundle", metavar="FILE",

@@ -36,7 +36,7 @@ def site() -> Path:
 
 
 # -- loading and detection --------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["nginx", "tyk", "kong", "aws"])
+@pytest.mark.parametrize("kind", ["nginx", "apache", "tyk", "kong", "aws"])
 def test_each_sample_is_detected_as_its_gateway(kind):
     """The shipped samples load with no kind given, and are recognised as their gateway."""
     config = kit.load_config(kit.sample_config(kind))
@@ -90,8 +90,8 @@ def test_bad_arguments_say_what_to_do(site):
     """Text where a path belongs, an unknown kind, an empty text: ValueErrors with advice."""
     with pytest.raises(ValueError, match="parse_config"):
         kit.load_config("server { listen 80; }\n")
-    with pytest.raises(ValueError, match="nginx, tyk, kong, aws"):
-        kit.load_config(site, kind="apache")
+    with pytest.raises(ValueError, match="nginx, apache, tyk, kong, aws"):
+        kit.load_config(site, kind="traefik")
     with pytest.raises(kit.ConfigError, match="empty"):
         kit.parse_config("  \n")
     with pytest.raises(ValueError, match="no sample"):

@@ -16,7 +16,7 @@ from typing import Any
 from ._document import Document, parse_document, read_text
 from ._model import ConfigError, GatewayConfig
 
-KINDS = ("nginx", "tyk", "kong", "aws")
+KINDS = ("nginx", "apache", "tyk", "kong", "aws")
 _DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 ConfigSource = str | Path | GatewayConfig | Sequence[str | Path]
 
@@ -29,6 +29,8 @@ def load_config(source: ConfigSource, *, kind: str | None = None) -> GatewayConf
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     paths = _paths(source)
     texts = [read_text(p) for p in paths]  # each file read once, whatever it turns out to be
+    if kind == "apache" or (kind is None and _is_apache(paths[0], texts[0])):
+        return _apache(paths, texts)
     nginx = [kind == "nginx" or (kind is None and _is_nginx(p, t)) for p, t in zip(
         paths, texts, strict=True)]
     if len(paths) > 1 and any(nginx):
@@ -53,6 +55,10 @@ def parse_config(text: str, *, kind: str | None = None, source: str = "<text>") 
     if not text.strip():
         raise ConfigError("the configuration is empty", source=source,
                           hint="paste or upload the gateway's configuration file")
+    if kind == "apache" or (kind is None and _apache_text(text)):
+        apache: GatewayConfig = importlib.import_module(
+            "._apache_parse", __package__).parse_apache(text, source)
+        return apache
     if kind == "nginx" or (kind is None and _nginx_text(text)):
         module = importlib.import_module("._nginx_parse", __package__)
         loaded: GatewayConfig = module.parse_nginx(text, source)
@@ -86,8 +92,8 @@ def _from_documents(docs: list[Document], kind: str | None) -> GatewayConfig:
             raise ConfigError(
                 "cannot tell which gateway this configuration is for", source=doc.source,
                 hint="expected a Tyk API definition or policy, a Kong declarative file, an AWS "
-                     "resource policy or OpenAPI export, or nginx; pass kind='tyk', 'kong', "
-                     "'aws' or 'nginx' if it is one of them")
+                     "resource policy or OpenAPI export, nginx or Apache httpd; pass "
+                     "kind='tyk', 'kong', 'aws', 'nginx' or 'apache' if it is one of them")
         kinds.setdefault(found, []).append(doc)
     if len(kinds) > 1:
         named = "; ".join(f"{k}: {', '.join(d.source for d in ds)}" for k, ds in kinds.items())
@@ -149,3 +155,23 @@ def _nginx_text(text: str) -> bool:
         return False
     module = importlib.import_module("._nginx_parse", __package__)
     return bool(module.looks_like_nginx(text))
+
+
+def _is_apache(path: Path, text: str) -> bool:
+    return path.suffix.lower() not in _DATA_SUFFIXES and _apache_text(text)
+
+
+def _apache_text(text: str) -> bool:
+    module = importlib.import_module("._apache_parse", __package__)
+    return bool(module.looks_like_apache(text))
+
+
+def _apache(paths: list[Path], texts: list[str]) -> GatewayConfig:
+    if len(paths) > 1:
+        raise ConfigError("Apache httpd takes one file: its main configuration",
+                          source=str(paths[1]), hint="pass apache2.conf/httpd.conf (or the "
+                          "site file); its Include lines are followed")
+    module = importlib.import_module("._apache_parse", __package__)
+    loaded: GatewayConfig = module.parse_apache(texts[0], str(paths[0]),
+                                                paths[0].resolve().parent)
+    return loaded

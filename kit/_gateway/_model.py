@@ -194,7 +194,7 @@ class AuditRequest:
 class AuditResult:
     """What the gateway would do with the request, and the rule that decides it."""
 
-    kind: str  # "nginx", "tyk", "kong", "aws"
+    kind: str  # "nginx", "apache", "tyk", "kong", "aws"
     allowed: bool
     status: int  # what the gateway would answer (200 stands for "passed on" when allowed)
     rule: RuleRef | None  # the deciding rule; None only when no rule applies at all

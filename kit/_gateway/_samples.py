@@ -12,6 +12,7 @@ from pathlib import Path
 _HERE = Path(__file__).with_name("samples")
 _FILES = {
     "nginx": ("site.conf",),
+    "apache": ("httpd.conf",),
     "tyk": ("api.json", "policies.json", "session.json"),
     "kong": ("kong.yml",),
     "aws": ("policy.json", "openapi.yaml"),
@@ -19,7 +20,7 @@ _FILES = {
 
 
 def sample_config(kind: str = "nginx") -> list[Path]:
-    """The files of the sample configuration for ``kind`` (nginx, tyk, kong or aws).
+    """The files of the sample configuration for ``kind`` (nginx, apache, tyk, kong or aws).
 
     Pass the list straight to ``kit.audit`` or ``kit.load_config``; a list is one
     configuration (a Tyk API with its policies, an AWS policy with its OpenAPI export).

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kit._gateway._model import AuditResult, GatewayConfig
 
 UPLOAD_TYPES = ".conf,.json,.yaml,.yml,.txt"
-KINDS = ("auto", "nginx", "tyk", "kong", "aws")
+KINDS = ("auto", "nginx", "apache", "tyk", "kong", "aws")
 
 
 class AuditPanel(Panel):

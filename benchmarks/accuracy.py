@@ -24,9 +24,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit
 
-from kit import _corpus
 from kit._causes import Cause
-from kit._model import score
+from kit._scoring import corpus as _corpus
+from kit._scoring.model import score
 
 _REGEXES = [  # the floor: seven keyword regexes, first match wins
     (Cause.RATE_LIMIT, r"rate.?limit|too many|quota|throttl|exceeded"),
@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument("--rig-only", action="store_true", help="only the rig (no corpus folds)")
     args = parser.parse_args()
     if args.rig_only:
-        from kit._model import params as shipped
+        from kit._scoring.model import params as shipped
 
         rig_report(shipped())
         return
@@ -207,7 +207,7 @@ def main() -> None:
         report("frozen split (fitted on the development part, evaluated once)", held,
                evaluate(held, probs))
     if args.rig:
-        from kit._model import params as shipped
+        from kit._scoring.model import params as shipped
 
         rig_report(shipped())
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kit  # noqa: E402
-from kit import _corpus  # noqa: E402
+from kit._scoring import corpus as _corpus  # noqa: E402
 
 
 def main() -> None:

@@ -22,10 +22,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kit import _corpus, checks  # noqa: E402
+from kit import checks  # noqa: E402
 from kit._causes import Cause  # noqa: E402
-from kit._features import features  # noqa: E402
-from kit._model import Params, base_logits, context_shift, score  # noqa: E402
+from kit._scoring import corpus as _corpus  # noqa: E402
+from kit._scoring.features import features  # noqa: E402
+from kit._scoring.model import Params, base_logits, context_shift, score  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "refusals"
 RIG = ROOT / "tests" / "data" / "rig" / "observations.jsonl"
@@ -56,7 +57,7 @@ SETTINGS = {
 
 
 def featurize(rows: Sequence[_corpus.Row]) -> list[dict[str, float]]:
-    """The runtime's own features for each row (checks.single, then kit._features)."""
+    """The runtime's own features for each row (checks.single, then kit._scoring.features)."""
     return [features(r.exchange, checks.single(r.exchange, now=NOW)) for r in rows]
 
 

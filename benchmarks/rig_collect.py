@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import kit  # noqa: E402
 from kit import checks  # noqa: E402
-from kit._features import context_name, features, is_context  # noqa: E402
-from kit._outcomes import facts  # noqa: E402
+from kit._scoring.features import context_name, features, is_context  # noqa: E402
+from kit._scoring.outcomes import facts  # noqa: E402
 
 RIG = ROOT / "rig"
 OUT = ROOT / "tests" / "data" / "rig" / "observations.jsonl"

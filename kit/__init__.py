@@ -15,18 +15,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below load on first use; these imports are for type checkers
-    from ._access import AccessMatrix, Cell, ScopeDiff, access_matrix, required_scopes, scope_diff
     from ._causes import CAUSES, Cause, CauseInfo
-    from ._challenge import Challenge, parse_www_authenticate
-    from ._clock import ClockSkew, clock_skew, jwt_claims
-    from ._compare import compare_user_agents
     from ._diagnosis import Diagnosis, Finding, Layer, LayerGuess, Signal
-    from ._exchange import Exchange, Hop, NetworkError
     from ._explain import explain
-    from ._forms import AUTH_KINDS, build_request, secret_from_env
-    from ._gateway._audit import CrossCheck, audit, cross_check
-    from ._gateway._load import load_config, parse_config
-    from ._gateway._model import (
+    from ._gateway.auditor import CrossCheck, audit, cross_check
+    from ._gateway.load import load_config, parse_config
+    from ._gateway.model import (
         AuditRequest,
         AuditResult,
         ConfigError,
@@ -35,25 +29,13 @@ if TYPE_CHECKING:  # the names below load on first use; these imports are for ty
         RuleRef,
         Step,
     )
-    from ._gateway._samples import sample_config
-    from ._history import History, Store, open_history
-    from ._hooks import (
-        ForbiddenError,
-        adiagnosis_hook,
-        araise_for_refusal,
-        diagnosis_hook,
-        raise_for_refusal,
-    )
-    from ._keycheck import KeyAge, Placement, key_age, key_locations
-    from ._logs import Log, Skipped, load_log
-    from ._monitor import RateLimitMonitor, Sample, pacing_advice
-    from ._probe import Probe, make_async_client, make_client
-    from ._ratelimit import RateLimit, parse_rate_limits, parse_retry_after
-    from ._record import record, recording_hooks
-    from ._samples import Incident, sample_log
-    from ._secrets import mask, mask_headers, mask_url
-    from ._spikes import Spike, SpikeReport, cause_mix, explain_spikes, spikes
-    from ._timeline import (
+    from ._gateway.samples import sample_config
+    from ._history.logs import Log, Skipped, load_log
+    from ._history.recorder import record, recording_hooks
+    from ._history.samples import Incident, sample_log
+    from ._history.spike_reports import Spike, SpikeReport, cause_mix, explain_spikes, spikes
+    from ._history.store import History, Store, open_history
+    from ._history.timeline import (
         Forecast,
         HeadroomPoint,
         error_rates,
@@ -61,9 +43,34 @@ if TYPE_CHECKING:  # the names below load on first use; these imports are for ty
         headroom_series,
         resets,
     )
-    from ._tokens import Credential, JwtInfo, KeyIssue, inspect_jwt, lint_key
+    from ._history.windows import WindowRow, parse_window
+    from ._hooks import (
+        ForbiddenError,
+        adiagnosis_hook,
+        araise_for_refusal,
+        diagnosis_hook,
+        raise_for_refusal,
+    )
+    from ._http.challenge import Challenge, parse_www_authenticate
+    from ._http.exchange import Exchange, Hop, NetworkError
+    from ._http.probe import Probe, make_async_client, make_client
+    from ._http.ratelimit import RateLimit, parse_rate_limits, parse_retry_after
+    from ._http.secrets import mask, mask_headers, mask_url
+    from ._http.tokens import Credential, JwtInfo, KeyIssue, inspect_jwt, lint_key
+    from ._tools.access import (
+        AccessMatrix,
+        Cell,
+        ScopeDiff,
+        access_matrix,
+        required_scopes,
+        scope_diff,
+    )
+    from ._tools.clock import ClockSkew, clock_skew, jwt_claims
+    from ._tools.compare import compare_user_agents
+    from ._tools.forms import AUTH_KINDS, build_request, secret_from_env
+    from ._tools.keycheck import KeyAge, Placement, key_age, key_locations
+    from ._tools.monitor import RateLimitMonitor, Sample, pacing_advice
     from ._triage import adiagnose, diagnose
-    from ._windows import WindowRow, parse_window
 
 __version__ = "0.1.0"
 
@@ -73,94 +80,94 @@ _EXPORTS: dict[str, str] = {
     "CAUSES": "._causes",
     "Cause": "._causes",
     "CauseInfo": "._causes",
-    "Challenge": "._challenge",
-    "parse_www_authenticate": "._challenge",
+    "Challenge": "._http.challenge",
+    "parse_www_authenticate": "._http.challenge",
     "Diagnosis": "._diagnosis",
     "Finding": "._diagnosis",
     "Layer": "._diagnosis",
     "LayerGuess": "._diagnosis",
     "Signal": "._diagnosis",
-    "Exchange": "._exchange",
-    "Hop": "._exchange",
-    "NetworkError": "._exchange",
+    "Exchange": "._http.exchange",
+    "Hop": "._http.exchange",
+    "NetworkError": "._http.exchange",
     "explain": "._explain",
     "ForbiddenError": "._hooks",
     "adiagnosis_hook": "._hooks",
     "araise_for_refusal": "._hooks",
     "diagnosis_hook": "._hooks",
     "raise_for_refusal": "._hooks",
-    "Probe": "._probe",
-    "make_async_client": "._probe",
-    "make_client": "._probe",
-    "RateLimit": "._ratelimit",
-    "parse_rate_limits": "._ratelimit",
-    "parse_retry_after": "._ratelimit",
-    "mask": "._secrets",
-    "mask_headers": "._secrets",
-    "mask_url": "._secrets",
-    "Credential": "._tokens",
-    "JwtInfo": "._tokens",
-    "KeyIssue": "._tokens",
-    "inspect_jwt": "._tokens",
-    "lint_key": "._tokens",
+    "Probe": "._http.probe",
+    "make_async_client": "._http.probe",
+    "make_client": "._http.probe",
+    "RateLimit": "._http.ratelimit",
+    "parse_rate_limits": "._http.ratelimit",
+    "parse_retry_after": "._http.ratelimit",
+    "mask": "._http.secrets",
+    "mask_headers": "._http.secrets",
+    "mask_url": "._http.secrets",
+    "Credential": "._http.tokens",
+    "JwtInfo": "._http.tokens",
+    "KeyIssue": "._http.tokens",
+    "inspect_jwt": "._http.tokens",
+    "lint_key": "._http.tokens",
     "adiagnose": "._triage",
     "diagnose": "._triage",
-    "AccessMatrix": "._access",
-    "Cell": "._access",
-    "ScopeDiff": "._access",
-    "access_matrix": "._access",
-    "required_scopes": "._access",
-    "scope_diff": "._access",
-    "ClockSkew": "._clock",
-    "clock_skew": "._clock",
-    "jwt_claims": "._clock",
-    "compare_user_agents": "._compare",
-    "AUTH_KINDS": "._forms",
-    "build_request": "._forms",
-    "secret_from_env": "._forms",
-    "KeyAge": "._keycheck",
-    "Placement": "._keycheck",
-    "key_age": "._keycheck",
-    "key_locations": "._keycheck",
-    "Log": "._logs",
-    "Skipped": "._logs",
-    "load_log": "._logs",
-    "Incident": "._samples",
-    "sample_log": "._samples",
-    "RateLimitMonitor": "._monitor",
-    "Sample": "._monitor",
-    "pacing_advice": "._monitor",
-    "History": "._history",
-    "Store": "._history",
-    "open_history": "._history",
-    "record": "._record",
-    "recording_hooks": "._record",
-    "Spike": "._spikes",
-    "SpikeReport": "._spikes",
-    "cause_mix": "._spikes",
-    "explain_spikes": "._spikes",
-    "spikes": "._spikes",
-    "Forecast": "._timeline",
-    "HeadroomPoint": "._timeline",
-    "error_rates": "._timeline",
-    "exhaustion_forecast": "._timeline",
-    "headroom_series": "._timeline",
-    "resets": "._timeline",
-    "WindowRow": "._windows",
-    "parse_window": "._windows",
-    "CrossCheck": "._gateway._audit",
-    "audit": "._gateway._audit",
-    "cross_check": "._gateway._audit",
-    "load_config": "._gateway._load",
-    "parse_config": "._gateway._load",
-    "AuditRequest": "._gateway._model",
-    "AuditResult": "._gateway._model",
-    "ConfigError": "._gateway._model",
-    "GatewayConfig": "._gateway._model",
-    "Limit": "._gateway._model",
-    "RuleRef": "._gateway._model",
-    "Step": "._gateway._model",
-    "sample_config": "._gateway._samples",
+    "AccessMatrix": "._tools.access",
+    "Cell": "._tools.access",
+    "ScopeDiff": "._tools.access",
+    "access_matrix": "._tools.access",
+    "required_scopes": "._tools.access",
+    "scope_diff": "._tools.access",
+    "ClockSkew": "._tools.clock",
+    "clock_skew": "._tools.clock",
+    "jwt_claims": "._tools.clock",
+    "compare_user_agents": "._tools.compare",
+    "AUTH_KINDS": "._tools.forms",
+    "build_request": "._tools.forms",
+    "secret_from_env": "._tools.forms",
+    "KeyAge": "._tools.keycheck",
+    "Placement": "._tools.keycheck",
+    "key_age": "._tools.keycheck",
+    "key_locations": "._tools.keycheck",
+    "Log": "._history.logs",
+    "Skipped": "._history.logs",
+    "load_log": "._history.logs",
+    "Incident": "._history.samples",
+    "sample_log": "._history.samples",
+    "RateLimitMonitor": "._tools.monitor",
+    "Sample": "._tools.monitor",
+    "pacing_advice": "._tools.monitor",
+    "History": "._history.store",
+    "Store": "._history.store",
+    "open_history": "._history.store",
+    "record": "._history.recorder",
+    "recording_hooks": "._history.recorder",
+    "Spike": "._history.spike_reports",
+    "SpikeReport": "._history.spike_reports",
+    "cause_mix": "._history.spike_reports",
+    "explain_spikes": "._history.spike_reports",
+    "spikes": "._history.spike_reports",
+    "Forecast": "._history.timeline",
+    "HeadroomPoint": "._history.timeline",
+    "error_rates": "._history.timeline",
+    "exhaustion_forecast": "._history.timeline",
+    "headroom_series": "._history.timeline",
+    "resets": "._history.timeline",
+    "WindowRow": "._history.windows",
+    "parse_window": "._history.windows",
+    "CrossCheck": "._gateway.auditor",
+    "audit": "._gateway.auditor",
+    "cross_check": "._gateway.auditor",
+    "load_config": "._gateway.load",
+    "parse_config": "._gateway.load",
+    "AuditRequest": "._gateway.model",
+    "AuditResult": "._gateway.model",
+    "ConfigError": "._gateway.model",
+    "GatewayConfig": "._gateway.model",
+    "Limit": "._gateway.model",
+    "RuleRef": "._gateway.model",
+    "Step": "._gateway.model",
+    "sample_config": "._gateway.samples",
 }
 
 
@@ -273,24 +280,24 @@ __all__ = [
 
 # Issue 14: works there, not here: compare two requests, bisect, and the evidence bundle.
 if TYPE_CHECKING:
-    from ._bisect import compare
-    from ._bundle import bundle, owner_lookups, request_ids
-    from ._comparison import Comparison
-    from ._curl import parse_curl
-    from ._reqspec import RequestSpec
-    from ._requests_diff import Difference
-    from ._wire_variants import WireVariant, wire_variants
+    from ._compare.bisect import compare
+    from ._compare.comparison import Comparison
+    from ._compare.curl import parse_curl
+    from ._compare.differences import Difference
+    from ._compare.spec import RequestSpec
+    from ._compare.variants import WireVariant, wire_variants
+    from ._tools.support import bundle, owner_lookups, request_ids
 _EXPORTS.update({
-    "compare": "._bisect",
-    "Comparison": "._comparison",
-    "Difference": "._requests_diff",
-    "RequestSpec": "._reqspec",
-    "parse_curl": "._curl",
-    "bundle": "._bundle",
-    "owner_lookups": "._bundle",
-    "request_ids": "._bundle",
-    "WireVariant": "._wire_variants",
-    "wire_variants": "._wire_variants",
+    "compare": "._compare.bisect",
+    "Comparison": "._compare.comparison",
+    "Difference": "._compare.differences",
+    "RequestSpec": "._compare.spec",
+    "parse_curl": "._compare.curl",
+    "bundle": "._tools.support",
+    "owner_lookups": "._tools.support",
+    "request_ids": "._tools.support",
+    "WireVariant": "._compare.variants",
+    "wire_variants": "._compare.variants",
 })
 __all__ += ["Comparison", "Difference", "RequestSpec", "WireVariant", "bundle", "compare",
             "owner_lookups", "parse_curl", "request_ids", "wire_variants"]

@@ -1,7 +1,7 @@
 """Signals, Findings and the Diagnosis: how pieces of evidence become a ranked verdict.
 
 Each check emits Signals: a cause, a weight in (-1, 1) and one evidence sentence. What the
-response shows becomes features of a model fitted on real refusals (:mod:`kit._model`), which
+response shows becomes features of a model fitted on real refusals (:mod:`kit._scoring.model`), which
 gives a probability per cause; :mod:`kit._verdict` turns those into Findings. A 403 on its own
 is worth little, so a verdict resting on the status code alone stays below ``THIN``.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._causes import CAUSES, Cause
-from ._exchange import Exchange
+from ._http.exchange import Exchange
 
 THIN = 0.35
 """Below this, a finding is a hint, not a verdict: the report says which probe would settle it."""
@@ -144,8 +144,8 @@ class Diagnosis:
     def bundle(self, path: str | Path, *, egress: str | None = None) -> Path:
         """Write the redacted evidence bundle for support (Markdown, or JSON for a .json
         name): verdict, UTC times, request ids, egress address, HAR, curl with $TOKEN."""
-        from ._bundle import bundle
         from ._report import headline
+        from ._tools.support import bundle
 
         return bundle(path, self.exchanges, verdict=headline(self), details=self.to_markdown(),
                       egress=egress, notes=self.notes)

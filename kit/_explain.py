@@ -8,10 +8,10 @@ import httpx
 
 from . import checks
 from ._diagnosis import Diagnosis, rank
-from ._exchange import Exchange
-from ._recent import HistoryLike
-from ._recent import signals as recent_signals
-from ._recent import window as recent_window
+from ._history.recent import HistoryLike
+from ._history.recent import signals as recent_signals
+from ._history.recent import window as recent_window
+from ._http.exchange import Exchange
 from ._separate import separate
 
 _SETTLE = {

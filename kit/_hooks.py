@@ -8,7 +8,7 @@ import httpx
 
 from ._diagnosis import Diagnosis
 from ._explain import explain
-from ._recent import HistoryLike
+from ._history.recent import HistoryLike
 
 REFUSED = frozenset({401, 403, 429})
 

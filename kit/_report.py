@@ -17,7 +17,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 if TYPE_CHECKING:
     from ._diagnosis import Diagnosis, Finding
-    from ._exchange import Exchange
+    from ._http.exchange import Exchange
 
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "cyan": "36"}
 _PATH_WIDTH = 48
@@ -234,7 +234,7 @@ def to_html(d: Diagnosis) -> str:
 
 def _ask_owner(d: Diagnosis) -> list[str]:
     """The lookups the API's owner can run with the request ids the responses carry."""
-    from ._bundle import owner_lookups
+    from ._tools.support import owner_lookups
 
     return owner_lookups(d.exchanges)
 

@@ -22,14 +22,14 @@ import httpx
 from . import checks
 from ._causes import Cause
 from ._diagnosis import Diagnosis, Signal, combine, rank
-from ._exchange import Exchange, Hop
 from ._explain import _SETTLE, _notes, _separating
-from ._probe import Probe, asend, make_async_client, make_client, send, undecoded
-from ._ratelimit import parse_rate_limits, parse_retry_after
-from ._recent import HistoryLike
-from ._recent import signals as recent_signals
-from ._recent import window as recent_window
-from ._secrets import mask_url
+from ._history.recent import HistoryLike
+from ._history.recent import signals as recent_signals
+from ._history.recent import window as recent_window
+from ._http.exchange import Exchange, Hop
+from ._http.probe import Probe, asend, make_async_client, make_client, send, undecoded
+from ._http.ratelimit import parse_rate_limits, parse_retry_after
+from ._http.secrets import mask_url
 from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
 from .checks import rate_limit
 from .checks.ip_allowlist import uniform_refusal

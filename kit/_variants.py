@@ -10,10 +10,10 @@ import re
 import secrets
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from ._exchange import Exchange
-from ._probe import Probe
-from ._secrets import is_secret_header, is_secret_param
-from ._tokens import fake_like
+from ._http.exchange import Exchange
+from ._http.probe import Probe
+from ._http.secrets import is_secret_header, is_secret_param
+from ._http.tokens import fake_like
 
 NO_CREDENTIALS = "no credentials"
 FAKE_CREDENTIAL = "fake credential"

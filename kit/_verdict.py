@@ -1,7 +1,7 @@
 """From signals to Findings: the fitted probabilities, with the evidence that carried each.
 
-Response signals become features (:mod:`kit._features`), the model gives a probability per
-cause (:mod:`kit._model`), and each finding lists what carried it, strongest first, in the
+Response signals become features (:mod:`kit._scoring.features`), the model gives a probability per
+cause (:mod:`kit._scoring.model`), and each finding lists what carried it, strongest first, in the
 checks' own sentences. A request without a credential counts for a key problem only when the
 response names nothing else: no check, catalogue row or phrase of the vocabulary fired, or
 what fired leaves the first cause thin.
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from ._causes import CAUSES, Cause
 from ._diagnosis import THIN, Finding, Signal
-from ._exchange import Exchange
-from ._features import context_name, features, is_context, is_weak, signal_feature
-from ._model import ContextItem, Scores, context_shift, score
-from ._outcomes import facts
+from ._http.exchange import Exchange
+from ._scoring.features import context_name, features, is_context, is_weak, signal_feature
+from ._scoring.model import ContextItem, Scores, context_shift, score
+from ._scoring.outcomes import facts
 
 SHOWN = 0.02
 """Causes below this probability are left out of the findings."""

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._diagnosis import THIN
-from ._secrets import mask_text
-from ._tokens import read_credentials
+from ._http.secrets import mask_text
+from ._http.tokens import read_credentials
 from ._triage import DEFAULT_BUDGET, MAX_BUDGET
 
 if TYPE_CHECKING:
@@ -104,18 +104,18 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     m.set_defaults(func=_demo)
 
-    from ._cli_audit import add_parser
+    from ._gateway.cli import add_parser
 
     add_parser(sub)
     sub.choices["audit"].set_defaults(func=_audit)
-    from ._cli_compare import add_compare
+    from ._compare.cli import add_compare
 
     add_compare(sub)
     return parser
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from ._cli_audit import run
+    from ._gateway.cli import run
 
     try:
         return run(args, parse_headers(args.headers))
@@ -130,7 +130,7 @@ def _diagnose(args: argparse.Namespace) -> int:
     content = _read_data(args.data)
     method = (args.method or ("POST" if content is not None else "GET")).upper()
     from . import diagnose
-    from ._cli_audit import load_for_diagnose, print_cross_check
+    from ._gateway.cli import load_for_diagnose, print_cross_check
 
     try:
         config = load_for_diagnose(args.config, args.source_address)  # fails before a request
@@ -192,7 +192,7 @@ def _read_data(data: str | None) -> bytes | None:
 
 # -- explain ----------------------------------------------------------------------------------
 def _explain(args: argparse.Namespace) -> int:
-    from ._har import EntryChoiceError, load_saved_response
+    from ._history.har import EntryChoiceError, load_saved_response
 
     name = "stdin" if args.file == "-" else repr(args.file)
     try:

@@ -19,13 +19,13 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._access import VERDICTS, AccessMatrix
-from ._clock import relative
 from ._diagnosis import Diagnosis
-from ._exchange import Exchange
-from ._monitor import Sample, exhaustion_forecast
-from ._ratelimit import human_span
-from ._tokens import JwtInfo
+from ._http.exchange import Exchange
+from ._http.ratelimit import human_span
+from ._http.tokens import JwtInfo
+from ._tools.access import VERDICTS, AccessMatrix
+from ._tools.clock import relative
+from ._tools.monitor import Sample, exhaustion_forecast
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
@@ -245,7 +245,7 @@ def _short(urls: Sequence[str]) -> list[str]:
 
 
 # The time-series charts live in their own module; kit.plots is where they are imported from.
-from . import _timeplots  # noqa: E402 - appended after the charts above, on purpose
+from ._history import charts as _timeplots  # noqa: E402 - appended after the charts above, on purpose
 
 headroom_over_time = _timeplots.headroom_over_time
 error_rates_chart = _timeplots.error_rates_chart

@@ -1,6 +1,6 @@
 """Apache httpd configurations and the requests sent to them, for the conformance check.
 
-The expected answers are not written here: tests/test_audit_apache_real.py and
+The expected answers are not written here: tests/gateway/test_apache_real.py and
 benchmarks/apache_conformance.py send every request to a real httpd running the case's
 configuration and compare its answer with kit.audit's. Cases marked with a ``source`` in
 apache/httpd-tests (t/modules/authz_core.t, access.t, rewrite.t, autoindex2.t and

@@ -127,7 +127,7 @@ class RealApache:
 def audit_status(config: object, case: Case, port: int, method: str, path: str,
                  headers: dict[str, str], source: str) -> int:
     """kit's answer for the same request (the URL as the client sends it)."""
-    from kit._gateway._model import AuditRequest
+    from kit._gateway.model import AuditRequest
 
     given = {k.lower() for k in headers}
     request = AuditRequest.build(method, f"http://127.0.0.1:{port}{path}",
@@ -139,7 +139,7 @@ def audit_status(config: object, case: Case, port: int, method: str, path: str,
 
 def run_case(case: Case, port: int) -> list[tuple[str, str, str, int, int]]:
     """(method, path, source, httpd's status, kit's status) for every request of a case."""
-    from kit._gateway._apache_parse import load_apache
+    from kit._gateway.apache.parse import load_apache
 
     server = RealApache(case, port)
     try:

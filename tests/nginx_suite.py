@@ -10,7 +10,7 @@ of the same nginx.conf is compared with what it answered.
 
 A row may say ``unknowable:`` (a file test, a request counter, an upstream's own answer): the
 audit cannot know it offline, so the row is kept out of the score, and the audit must say so in
-its ``assumptions``. Used by tests/test_audit_nginx_conformance.py and
+its ``assumptions``. Used by tests/gateway/test_nginx_conformance.py and
 benchmarks/nginx_conformance.py.
 """
 
@@ -29,8 +29,8 @@ from urllib.parse import unquote
 
 import yaml
 
-from kit._gateway._model import AuditRequest, AuditResult
-from kit._gateway._nginx_parse import NginxConfig, load_nginx
+from kit._gateway.model import AuditRequest, AuditResult
+from kit._gateway.nginx.parse import NginxConfig, load_nginx
 
 COMMIT = "76bb761"  # nginx/nginx-tests, the version the cases were converted from
 DATA = Path(__file__).parent / "data" / "nginx_conformance"

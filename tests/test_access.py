@@ -8,8 +8,8 @@ import time
 import pytest
 
 import kit
-from kit._access import verdict
-from kit._probe import Probe, send
+from kit._http.probe import Probe, send
+from kit._tools.access import verdict
 from kit.sandbox import Sandbox
 
 from .conftest import free_port

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 import kit
-from kit._har import exchanges_from_har, load_saved_response
+from kit._history.har import exchanges_from_har, load_saved_response
 
 HDR = "CANARY-HDR-7f3a9c2e1b4d8a60"
 QRY = "CANARY-QRY-4e8b2d6f0a1c3e57"
@@ -141,8 +141,8 @@ def test_logging_during_diagnose_holds_no_canary(sandbox: Any,
 
 
 def test_log_filter_masks_httpx_and_httpcore_lines() -> None:
-    """kit._logging masks an httpx request line and httpcore's response header tuples."""
-    from kit._logging import mask_log_text
+    """kit._http.logfilter masks an httpx request line and httpcore's response header tuples."""
+    from kit._http.logfilter import mask_log_text
 
     line = (f'HTTP Request: GET http://canary:{PWD}@127.0.0.1:9/x?api_key={QRY}&page=2'
             f'#access_token={QRY} "HTTP/1.1 403 Forbidden"')
@@ -293,7 +293,7 @@ NOTEBOOK_CELLS = {
 def test_saved_notebook_holds_no_canary(name: str, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A notebook run with canaries typed into its panel saves none, widget state included."""
-    from tests.test_notebooks import execute, jupyter_env, load, outputs
+    from tests.notebooks.test_notebooks import execute, jupyter_env, load, outputs
 
     for key, value in jupyter_env(tmp_path / "jupyter").items():
         monkeypatch.setenv(key, value)

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from kit._catalogue import SIGNATURES, WHERE_KINDS, Signature, match, match_row
 from kit._causes import Cause
 from kit._diagnosis import Layer
-from kit._exchange import Exchange
+from kit._http.exchange import Exchange
+from kit.checks._catalogue import SIGNATURES, WHERE_KINDS, Signature, match, match_row
 
 CAUSE_ROWS = tuple(row for row in SIGNATURES if row.cause is not None)
 STATUS_ROWS = tuple(row for row in SIGNATURES if row.statuses)

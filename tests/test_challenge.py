@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit._challenge import Challenge, parse_www_authenticate
+from kit._http.challenge import Challenge, parse_www_authenticate
 
 
 def test_bearer_realm_only() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kit._har import exchange_from_har_entry, load_saved_response
+from kit._history.har import exchange_from_har_entry, load_saved_response
 from kit.cli import main, parse_headers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kit
-from kit._compare import BROWSER, default_agents
+from kit._tools.compare import BROWSER, default_agents
 from kit.sandbox import Sandbox
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kit import _corpus
 from kit._causes import Cause
+from kit._scoring import corpus as _corpus
 
 FOLDER = Path(__file__).parent / "data" / "refusals"
 ROWS = _corpus.load(FOLDER)

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 import kit
-from kit._curl import tokenize
-from kit._postman import from_insomnia, from_postman
-from kit._reqspec import coerce, from_har_entry
-from kit._requests_diff import cookies
+from kit._compare.curl import tokenize
+from kit._compare.differences import cookies
+from kit._compare.postman import from_insomnia, from_postman
+from kit._compare.spec import coerce, from_har_entry
 
 DATA = Path(__file__).parent / "data" / "curl"
 EXPECTED = json.loads((DATA / "expected.json").read_text())

@@ -10,9 +10,9 @@ import httpx
 import jwt
 import pytest
 
-from kit._exchange import BODY_CAP, Exchange, Hop, NetworkError
-from kit._secrets import mask
-from kit._tokens import Credential, JwtInfo, KeyIssue
+from kit._http.exchange import BODY_CAP, Exchange, Hop, NetworkError
+from kit._http.secrets import mask
+from kit._http.tokens import Credential, JwtInfo, KeyIssue
 
 KEY = "Zq8vR2mK4tX9pL3wN7bC5dF1"
 QUERY_KEY = "qK7w2Lr9Xv4Tz8Nb3Mc6"

@@ -26,8 +26,8 @@ import pytest
 import trustme
 
 import kit
-from kit import _probe
-from kit._exchange import BODY_CAP
+from kit._http import probe as _probe
+from kit._http.exchange import BODY_CAP
 from kit._triage import MAX_HOPS
 
 from .test_probe import closed_port, read_request

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 import kit
-from kit._forms import AUTH_KINDS, build_request, parse_param_lines
+from kit._tools.forms import AUTH_KINDS, build_request, parse_param_lines
 from kit._triage import prepare
 
 URL = "https://api.example.com/v1/items"

@@ -30,7 +30,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kit
-from kit import _forms, _har, _logformats, _ratelimit, _secrets, _tokens, _triage
+from kit import _triage
+from kit._history import formats as _logformats
+from kit._history import har as _har
+from kit._http import ratelimit as _ratelimit
+from kit._http import secrets as _secrets
+from kit._http import tokens as _tokens
+from kit._tools import forms as _forms
 
 NOW = dt.datetime(2026, 11, 22, 7, 30, tzinfo=dt.UTC)
 FAST = settings(max_examples=300, deadline=None, database=None)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import kit
-from kit._keycheck import PLACES
+from kit._tools.keycheck import PLACES
 from kit.sandbox import Sandbox
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)

@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 import kit
-from kit import _corpus, checks
+from kit import checks
 from kit._causes import Cause
-from kit._features import features
-from kit._model import UNDECIDED_CAP, params, score
+from kit._scoring import corpus as _corpus
+from kit._scoring.features import features
+from kit._scoring.model import UNDECIDED_CAP, params, score
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = json.loads((ROOT / "kit" / "data" / "model.json").read_text(encoding="utf-8"))
@@ -147,7 +148,7 @@ def test_evidence_names_what_carried_the_verdict():
 
 def test_import_kit_does_not_read_the_parameters():
     """The parameters load on first use, not on import kit."""
-    code = "import kit, sys; print('kit._model' in sys.modules)"
+    code = "import kit, sys; print('kit._scoring.model' in sys.modules)"
     argv = [sys.executable, "-c", code]  # our own interpreter and code
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
     assert out == "False"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 import kit
-from kit._monitor import exhaustion_forecast
+from kit._tools.monitor import exhaustion_forecast
 from kit.sandbox import Sandbox
 
 from .conftest import free_port

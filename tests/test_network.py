@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit._network import (
+from kit._tools.network import (
     ECHO_BODY_CAP,
     Allowlist,
     Resolution,

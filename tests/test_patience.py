@@ -10,7 +10,7 @@ import pytest
 
 import kit
 from kit._causes import Cause
-from tests.test_recent import NGINX_403, running
+from tests.history.test_recent import NGINX_403, running
 
 
 class Window(ThreadingHTTPServer):

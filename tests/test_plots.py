@@ -11,8 +11,8 @@ import pytest
 
 import kit
 from kit import plots
-from kit._access import AccessMatrix, Cell
-from kit._exchange import NetworkError
+from kit._http.exchange import NetworkError
+from kit._tools.access import AccessMatrix, Cell
 
 T0 = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -14,8 +14,8 @@ from types import TracebackType
 import httpx
 import pytest
 
-from kit._exchange import BODY_CAP, Exchange
-from kit._probe import Probe, asend, classify, make_async_client, make_client, send
+from kit._http.exchange import BODY_CAP, Exchange
+from kit._http.probe import Probe, asend, classify, make_async_client, make_client, send
 
 Handler = Callable[[socket.socket, threading.Event], None]
 KEY = "Zq8vR2mK4tX9pL3wN7bC5dF1"

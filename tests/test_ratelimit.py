@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit._ratelimit import (
+from kit._http.ratelimit import (
     MAX_DELAY,
     RateLimit,
     headroom,

@@ -11,7 +11,7 @@ import pytest
 
 from kit._causes import Cause
 from kit._diagnosis import Diagnosis, Layer, Signal, rank
-from kit._exchange import Exchange, NetworkError
+from kit._http.exchange import Exchange, NetworkError
 
 KEY = "sk-live-4f9a8b7c6d5e4f3a2b1c"
 BODY = '{"error": "<script>alert(1)</script> invalid API key"}'

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from kit._causes import Cause
-from kit._model import score
+from kit._scoring.model import score
 
 ROOT = Path(__file__).resolve().parent.parent
 RIG = ROOT / "rig"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit._secrets import (
+from kit._http.secrets import (
     MASK,
     is_secret_header,
     is_secret_param,
@@ -330,7 +330,7 @@ def test_mask_text_leaves_plain_text() -> None:
        filler=st.lists(st.text(alphabet="qwz!% ", max_size=6), max_size=8))
 def test_masker_leaves_no_secret_behind(secrets, filler):
     """The compiled masker hides every secret, overlapping ones included, like mask_text."""
-    from kit._secrets import masker
+    from kit._http.secrets import masker
 
     text = " ".join(a + b for a, b in zip(filler, [*secrets, *filler], strict=False))
     out = masker(secrets)(text)

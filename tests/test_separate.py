@@ -9,7 +9,7 @@ import pytest
 
 from kit._causes import Cause
 from kit._diagnosis import Signal, rank
-from kit._exchange import Exchange
+from kit._http.exchange import Exchange
 from kit._separate import SEPARATORS, close, separate
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import kit
 
-from .test_recent import running
+from .history.test_recent import running
 
 VARNISH_PAGE = (b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body>"
                 b"<h1>Error 403 Forbidden</h1><p>Forbidden</p><h3>Guru Meditation:</h3>"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit._tokens import (
+from kit._http.tokens import (
     Credential,
     JwtInfo,
     KeyIssue,

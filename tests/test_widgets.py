@@ -13,8 +13,8 @@ import pytest
 
 import kit
 import kit.widgets as kw
-from kit._forms import AUTH_KINDS
 from kit._report import headline
+from kit._tools.forms import AUTH_KINDS
 from kit.widgets._base import Feedback
 from kit.widgets._split import split_request
 
@@ -111,7 +111,7 @@ def test_every_panel_runs_on_the_sandbox(sandbox, cls):
 
 
 def test_auth_dropdown_offers_the_forms_kinds(sandbox):
-    """The auth Dropdown lists exactly kit._forms.AUTH_KINDS."""
+    """The auth Dropdown lists exactly kit._tools.forms.AUTH_KINDS."""
     assert tuple(kw.TriagePanel(sandbox).form.auth.options) == AUTH_KINDS
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import _catalogue
 from .._causes import Cause
 from .._diagnosis import Layer, Signal, combine
-from .._exchange import Exchange
+from .._http.exchange import Exchange
 from . import (
+    _catalogue,
     api_key,
     authentication,
     configuration,

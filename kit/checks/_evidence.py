@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .._exchange import Exchange
+from .._http.exchange import Exchange
 
 REFUSALS = frozenset({401, 403, 407, 429, 451})
 _VOLATILE = re.compile(r"[0-9a-f]{6,}|\d+", re.IGNORECASE)

@@ -12,7 +12,7 @@ import datetime as dt
 
 from .._causes import Cause
 from .._diagnosis import Signal
-from .._exchange import Exchange
+from .._http.exchange import Exchange
 from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS, PARENT_PATH, ROOT_PATH
 from ._evidence import Evidence, let_through, refused, same_answer, status_of
 

@@ -12,11 +12,11 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from .._causes import Cause
-from .._challenge import parse_www_authenticate
 from .._diagnosis import Signal
-from .._exchange import Exchange
-from .._ratelimit import human_span, parse_http_date
-from .._tokens import Credential
+from .._http.challenge import parse_www_authenticate
+from .._http.exchange import Exchange
+from .._http.ratelimit import human_span, parse_http_date
+from .._http.tokens import Credential
 from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS
 from ._evidence import Evidence, refused, same_answer, status_of
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from .._causes import Cause
 from .._diagnosis import Signal
-from .._exchange import Exchange
+from .._http.exchange import Exchange
 from .._variants import (
     BROWSER_UA,
     FAKE_CREDENTIAL,

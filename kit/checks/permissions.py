@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .._causes import Cause
-from .._challenge import parse_www_authenticate
 from .._diagnosis import Signal
-from .._exchange import Exchange
+from .._http.challenge import parse_www_authenticate
+from .._http.exchange import Exchange
 from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS
 from ._evidence import Evidence, refused, status_of
 

@@ -10,8 +10,8 @@ import datetime as dt
 
 from .._causes import Cause
 from .._diagnosis import Signal
-from .._exchange import Exchange
-from .._ratelimit import headroom, human_span, parse_rate_limits, parse_retry_after
+from .._http.exchange import Exchange
+from .._http.ratelimit import headroom, human_span, parse_rate_limits, parse_retry_after
 from .._variants import REPEAT
 from ._evidence import Evidence, let_through, refused, same_answer
 

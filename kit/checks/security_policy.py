@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 
 from .._causes import Cause
 from .._diagnosis import Signal
-from .._exchange import Exchange
+from .._http.exchange import Exchange
 from .._variants import BROWSER_UA
 from ._evidence import Evidence, let_through, refused, status_of
 

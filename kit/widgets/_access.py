@@ -14,7 +14,7 @@ from ._request import CredentialRow
 from ._split import split_request
 
 if TYPE_CHECKING:
-    from kit._access import AccessMatrix, ScopeDiff
+    from kit._tools.access import AccessMatrix, ScopeDiff
     from kit.sandbox import Sandbox
 
 DEMO = "permissions-insufficient-scope"
@@ -129,7 +129,7 @@ class AccessMatrixPanel(Panel):
 
     def run(self) -> AccessReport | None:
         """Probe every (credential, endpoint) pair (what the button does); None on error."""
-        from kit._access import access_matrix
+        from kit._tools.access import access_matrix
 
         self.feedback.clear()
         self.result.value, self.heatmap.value, self.report = "", b"", None
@@ -154,9 +154,9 @@ class AccessMatrixPanel(Panel):
     def _scopes(self, matrix: AccessMatrix, endpoints: list[str],
                 credentials: dict[str, dict[str, str]], budget: int) -> AccessReport:
         """Scope diff of the first JWT refused with 403 (one more request, within budget)."""
-        from kit._access import required_scopes, scope_diff
-        from kit._probe import Probe, make_client, send
-        from kit._tokens import inspect_jwt
+        from kit._http.probe import Probe, make_client, send
+        from kit._http.tokens import inspect_jwt
+        from kit._tools.access import required_scopes, scope_diff
 
         typed = tuple(str(self.required.value).split())
         for i, label in enumerate(matrix.labels):

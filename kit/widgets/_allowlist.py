@@ -15,7 +15,7 @@ from ._request import RequestForm
 
 if TYPE_CHECKING:
     from kit._diagnosis import Diagnosis
-    from kit._network import AllowCheck, Allowlist, Egress
+    from kit._tools.network import AllowCheck, Allowlist, Egress
     from kit.sandbox import Sandbox
 
 PUBLIC_ECHO = "https://api64.ipify.org?format=json"
@@ -74,8 +74,8 @@ class AllowlistPanel(Panel):
         return self.form.secrets()
 
     def _egress(self) -> Egress:
-        from kit._network import egress_address
-        from kit._probe import make_client
+        from kit._http.probe import make_client
+        from kit._tools.network import egress_address
 
         local = str(self.form.local_address.value).strip() or None
         with make_client(local_address=local, timeout=10.0) as client:
@@ -83,7 +83,7 @@ class AllowlistPanel(Panel):
 
     def run(self) -> AllowlistReport | None:
         """Ask the echo URL, check the allowlist, probe the URL if given (the button's work)."""
-        from kit._network import parse_allowlist
+        from kit._tools.network import parse_allowlist
         from kit._triage import diagnose
 
         self.feedback.clear()

@@ -18,7 +18,7 @@ from ._base import STYLE, Feedback, Panel, button, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
-    from kit._gateway._model import AuditResult, GatewayConfig
+    from kit._gateway.model import AuditResult, GatewayConfig
 
 UPLOAD_TYPES = ".conf,.json,.yaml,.yml,.txt"
 KINDS = ("auto", "nginx", "apache", "tyk", "kong", "aws")
@@ -90,7 +90,7 @@ class AuditPanel(Panel):
 
     def load(self) -> GatewayConfig | None:
         """Load the configuration named in the form (a red message when it cannot be read)."""
-        from kit._gateway._load import load_config
+        from kit._gateway.load import load_config
 
         paths = [p.strip() for p in str(self.path.value).split(",") if p.strip()]
         if not paths:
@@ -119,9 +119,9 @@ class AuditPanel(Panel):
 
     def run(self) -> AuditResult | None:
         """Load the configuration, walk the request through it and show the verdict."""
-        from kit._gateway._audit import evaluate
-        from kit._gateway._model import AuditRequest
-        from kit._gateway._render import to_html
+        from kit._gateway.auditor import evaluate
+        from kit._gateway.model import AuditRequest
+        from kit._gateway.render import to_html
 
         self.feedback.clear()
         self.result.value = ""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from kit._secrets import mask, mask_text
+from kit._http.secrets import mask, mask_text
 
 T = TypeVar("T")
 STYLE = {"description_width": "8em"}
@@ -157,7 +157,7 @@ class SecretField:
         typed one, else ''."""
         name = str(self.env.value).strip()
         if name:
-            from kit._forms import secret_from_env
+            from kit._tools.forms import secret_from_env
 
             return secret_from_env(name)
         return self._secret

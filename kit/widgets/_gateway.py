@@ -14,7 +14,7 @@ from ._request import RequestForm
 
 if TYPE_CHECKING:
     from kit._diagnosis import Diagnosis
-    from kit._exchange import Exchange
+    from kit._http.exchange import Exchange
     from kit.sandbox import Sandbox
 
 TOLD = ("location", "allow", "access-control-allow-methods")

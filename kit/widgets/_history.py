@@ -24,11 +24,11 @@ from ._base import STYLE, Feedback, Panel, button, image, png, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
-    from kit._history import Store
-    from kit._monitor import RateLimitMonitor
-    from kit._spikes import Spike
-    from kit._timeline import Forecast, HeadroomPoint
-    from kit._windows import WindowRow
+    from kit._history.spike_reports import Spike
+    from kit._history.store import Store
+    from kit._history.timeline import Forecast, HeadroomPoint
+    from kit._history.windows import WindowRow
+    from kit._tools.monitor import RateLimitMonitor
     from kit.sandbox import Sandbox
 
 SHOW = (("last 15 min", 900), ("last hour", 3600), ("last day", 86400), ("everything", 0))
@@ -232,8 +232,8 @@ def _recording_client(store: Store, local_address: str | None = None) -> httpx.C
     The monitor streams each body itself, so a hook must not read it (``kit.record`` does,
     for refusals); the headers carry the rate-limit evidence the charts read.
     """
-    from kit._exchange import Exchange
-    from kit._probe import make_client
+    from kit._http.exchange import Exchange
+    from kit._http.probe import make_client
 
     client = make_client(local_address=local_address)
     started: dict[int, tuple[dt.datetime, float]] = {}

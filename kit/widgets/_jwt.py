@@ -16,8 +16,8 @@ from ._request import ScenarioPicker
 from ._split import split_request
 
 if TYPE_CHECKING:
-    from kit._clock import ClockSkew
-    from kit._tokens import JwtInfo
+    from kit._http.tokens import JwtInfo
+    from kit._tools.clock import ClockSkew
     from kit.sandbox import Sandbox, Scenario
 
 
@@ -86,8 +86,8 @@ class JwtPanel(Panel):
 
     def run(self) -> JwtReport | None:
         """Read the token and the server's clock (what the button does)."""
-        from kit._clock import clock_skew, jwt_claims
-        from kit._tokens import inspect_jwt
+        from kit._http.tokens import inspect_jwt
+        from kit._tools.clock import clock_skew, jwt_claims
 
         self.feedback.clear()
         self.result.value, self.timeline.value, self.report = "", b"", None

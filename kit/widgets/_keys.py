@@ -16,8 +16,8 @@ from ._request import ScenarioPicker, scenario_names
 from ._split import split_request
 
 if TYPE_CHECKING:
-    from kit._keycheck import KeyAge, Placement
-    from kit._tokens import KeyIssue
+    from kit._http.tokens import KeyIssue
+    from kit._tools.keycheck import KeyAge, Placement
     from kit.sandbox import Sandbox, Scenario
 
 DEMO_AGE_DAYS = 100
@@ -108,8 +108,8 @@ class KeyPanel(Panel):
 
     def run(self) -> KeyReport | None:
         """Lint the key, try it in each place, and check its age (what the button does)."""
-        from kit._keycheck import key_age, key_locations
-        from kit._tokens import lint_key
+        from kit._http.tokens import lint_key
+        from kit._tools.keycheck import key_age, key_locations
 
         self.feedback.clear()
         self.result.value, self.report = "", None

@@ -18,8 +18,8 @@ from ._base import STYLE, Feedback, Panel, button, image, png
 from ._request import RequestForm
 
 if TYPE_CHECKING:
-    from kit._monitor import RateLimitMonitor, Sample
-    from kit._ratelimit import RateLimit
+    from kit._http.ratelimit import RateLimit
+    from kit._tools.monitor import RateLimitMonitor, Sample
     from kit.sandbox import Sandbox
 
 
@@ -85,7 +85,7 @@ class RateLimitPanel(Panel):
         return str(url), dict(kwargs.get("headers") or {})
 
     def _monitor(self, url: str, headers: dict[str, str]) -> RateLimitMonitor:
-        from kit._monitor import RateLimitMonitor
+        from kit._tools.monitor import RateLimitMonitor
 
         if self.monitor is not None:
             self.monitor.close()
@@ -96,8 +96,8 @@ class RateLimitPanel(Panel):
 
     def check(self, url: str, headers: dict[str, str]) -> tuple[int | None, tuple[RateLimit, ...]]:
         """One request: its status and every rate limit its headers announce."""
-        from kit._probe import Probe, make_client, send
-        from kit._ratelimit import parse_rate_limits
+        from kit._http.probe import Probe, make_client, send
+        from kit._http.ratelimit import parse_rate_limits
 
         with make_client() as client:
             exchange = send(Probe("GET", url, tuple(headers.items()), label="headroom"),
@@ -159,8 +159,8 @@ class RateLimitPanel(Panel):
 
     def _refresh(self, *, chart: bool = True) -> RateLimitReport | None:
         """Show the latest state: progress, explanation, advice and (optionally) the chart."""
-        from kit._monitor import pacing_advice
-        from kit._ratelimit import headroom
+        from kit._http.ratelimit import headroom
+        from kit._tools.monitor import pacing_advice
 
         monitor = self.monitor
         if monitor is None:
@@ -184,7 +184,7 @@ class RateLimitPanel(Panel):
 
 def _html(report: RateLimitReport, *, now: dt.datetime, held: str | None) -> str:
     """Headroom now (each convention explained), advice, forecast and the last samples."""
-    from kit._ratelimit import human_span  # the kit's one way to say a duration
+    from kit._http.ratelimit import human_span  # the kit's one way to say a duration
 
     e = html.escape
     parts: list[Any] = ["<b>Headroom now</b>"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from kit._secrets import mask
+from kit._http.secrets import mask
 
 from ._base import STYLE, SecretField, wide
 from ._split import split_request
@@ -74,7 +74,7 @@ class RequestForm:
     def __init__(self, sandbox: Sandbox | None = None, *, url: str = "",
                  causes: Iterable[Cause] | None = None, scenario: str | None = None,
                  show: Sequence[str] = ("method", "headers", "body", "local")) -> None:
-        from kit._forms import AUTH_KINDS
+        from kit._tools.forms import AUTH_KINDS
 
         self.secret = SecretField()
         self.url = w.Text(value=url, description="URL", layout=wide(), style=STYLE,
@@ -133,7 +133,7 @@ class RequestForm:
 
     def kwargs(self) -> dict[str, Any]:
         """``kit.diagnose`` keyword arguments from the form (ValueError naming a bad field)."""
-        from kit._forms import build_request
+        from kit._tools.forms import build_request
 
         kwargs = build_request(
             str(self.url.value).strip(), method=str(self.method.value),
@@ -164,7 +164,7 @@ class CredentialRow:
 
     def headers(self, url: str) -> dict[str, str]:
         """The headers that carry this credential (ValueError naming what is missing)."""
-        from kit._forms import build_request
+        from kit._tools.forms import build_request
 
         kwargs = build_request(url, auth=str(self.kind.value), secret=self.secret.value(),
                                name=str(self.name.value))

@@ -64,7 +64,7 @@ class SecurityPanel(Panel):
         return self.form.secrets()
 
     def _agents(self, kwargs: dict[str, Any]) -> list[tuple[str, int | None]]:
-        from kit._compare import compare_user_agents
+        from kit._tools.compare import compare_user_agents
 
         url = httpx.URL(kwargs["url"]).copy_merge_params(kwargs.get("params") or {})
         return compare_user_agents(str(url), headers=kwargs.get("headers") or {},

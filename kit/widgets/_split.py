@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from kit._secrets import is_secret_header, is_secret_param
+from kit._http.secrets import is_secret_header, is_secret_param
 
 
 @dataclass(frozen=True, slots=True)

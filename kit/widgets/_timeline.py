@@ -17,10 +17,10 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 from ._base import STYLE, Feedback, Panel, button, image, png, table_html, wide
 
 if TYPE_CHECKING:
-    from kit._logs import Log, Skipped
-    from kit._samples import Incident
-    from kit._spikes import Spike, SpikeReport
-    from kit._windows import WindowRow
+    from kit._history.logs import Log, Skipped
+    from kit._history.samples import Incident
+    from kit._history.spike_reports import Spike, SpikeReport
+    from kit._history.windows import WindowRow
 
 WINDOWS = ("auto", "10s", "1min", "5min", "1h")
 SAMPLE_LINES = 50_000
@@ -41,7 +41,7 @@ def sample_log_path() -> tuple[Path, tuple[Incident, ...]]:
     global _sample
     with _sample_lock:
         if _sample is None or not _sample[0].is_file():
-            from kit._samples import sample_log
+            from kit._history.samples import sample_log
 
             where = Path(tempfile.mkdtemp(prefix="kit-sample-")) / "sample-access.log.gz"
             _sample = where, tuple(sample_log(where, lines=SAMPLE_LINES))
@@ -182,7 +182,7 @@ class TimelinePanel(Panel):
 
 
 def _span(window: dt.timedelta) -> str:
-    from kit._ratelimit import human_span  # the kit's one way to say a duration
+    from kit._http.ratelimit import human_span  # the kit's one way to say a duration
 
     return human_span(window)
 

@@ -22,7 +22,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 from ._base import STYLE, Feedback, Panel, button, wide
 
 if TYPE_CHECKING:
-    from kit._comparison import Comparison
+    from kit._compare.comparison import Comparison
     from kit.sandbox import Sandbox
 
 BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -58,8 +58,8 @@ class _PastedRequest:
 
 
 def _summary(text: str) -> str:
-    from kit._reqspec import coerce
-    from kit._secrets import mask_url
+    from kit._compare.spec import coerce
+    from kit._http.secrets import mask_url
 
     try:
         spec = coerce(text, role="pasted")
@@ -139,7 +139,7 @@ class ComparePanel(Panel):
 
     def run(self) -> Comparison | None:
         """Compare the two requests (what the Compare button does)."""
-        from kit._bisect import compare
+        from kit._compare.bisect import compare
 
         self.feedback.clear()
         self.result.value, self.link.value, self.comparison = "", "", None

@@ -1,0 +1,1 @@
+"""The aws gateway: its configuration read and a request walked through it the way aws does."""

@@ -1,0 +1,1 @@
+"""Tests of kit._gateway: the front door, and one file per gateway."""

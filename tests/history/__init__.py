@@ -1,0 +1,1 @@
+"""Tests of kit._history: logs, formats, the store, the timeline, charts."""

@@ -1,0 +1,1 @@
+"""Tests of the notebooks: clean, headless Run All, a browser, Binder."""

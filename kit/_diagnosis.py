@@ -1,9 +1,10 @@
 """Signals, Findings and the Diagnosis: how pieces of evidence become a ranked verdict.
 
 Each check emits Signals: a cause, a weight in (-1, 1) and one evidence sentence. What the
-response shows becomes features of a model fitted on real refusals (:mod:`kit._scoring.model`), which
-gives a probability per cause; :mod:`kit._verdict` turns those into Findings. A 403 on its own
-is worth little, so a verdict resting on the status code alone stays below ``THIN``.
+response shows becomes features of a model fitted on real refusals
+(:mod:`kit._scoring.model`), which gives a probability per cause; :mod:`kit._verdict` turns
+those into Findings. A 403 on its own is worth little, so a verdict resting on the status code
+alone stays below ``THIN``.
 """
 
 from __future__ import annotations

@@ -245,7 +245,8 @@ def _short(urls: Sequence[str]) -> list[str]:
 
 
 # The time-series charts live in their own module; kit.plots is where they are imported from.
-from ._history import charts as _timeplots  # noqa: E402 - appended after the charts above, on purpose
+# Appended after the charts above, on purpose (hence E402).
+from ._history import charts as _timeplots  # noqa: E402
 
 headroom_over_time = _timeplots.headroom_over_time
 error_rates_chart = _timeplots.error_rates_chart

@@ -12,8 +12,8 @@ from kit.sandbox import SCENARIO_NAMES
 # nginx's bare page with Retry-After and no probe sent (the kit holds back after Retry-After):
 # the corpus of real refusals gives Retry-After on a 403 little weight (most Retry-After rows
 # are 429s, whose status explains them), so the page's form wins. With the client's history
-# (tests/history/test_recent.py) or the paced repeat (tests/test_nginx.py) it is named right. Strict:
-# when it starts passing, this set must shrink.
+# (tests/history/test_recent.py) or the paced repeat (tests/test_nginx.py) it is named right.
+# Strict: when it starts passing, this set must shrink.
 #
 # A revoked key answered with the bare page that no key and a fake key also get: on the rig of
 # real servers (benchmarks/accuracy.py --rig) a credential that makes no difference is more

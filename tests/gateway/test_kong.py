@@ -1,4 +1,7 @@
-"""Kong declarative configurations walked through Kong's router and plugins (kit._gateway.kong.config)."""
+"""Kong declarative configurations walked through Kong's router and plugins.
+
+The evaluator is kit._gateway.kong.config.
+"""
 
 from __future__ import annotations
 

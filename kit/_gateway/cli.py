@@ -10,6 +10,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from .registry import GATEWAYS
+
 if TYPE_CHECKING:
     from .._diagnosis import Diagnosis
     from .model import GatewayConfig
@@ -21,13 +23,12 @@ class AuditUsageError(ValueError):
 
 def add_parser(sub: Any) -> None:
     a = sub.add_parser("audit", help="which rule of a gateway's own configuration refuses a "
-                                     "request (nginx, Apache httpd, Tyk, Kong, AWS API Gateway), "
-                                     "offline")
+                                     "request (nginx, Tyk, Kong, AWS API Gateway), offline")
     a.add_argument("url", metavar="URL", help="a full URL or a path like /admin/users")
     a.add_argument("-c", "--config", action="append", required=True, metavar="FILE",
-                   help="the configuration: an nginx .conf, an Apache httpd.conf, a Tyk API "
-                        "definition (repeat -c for its policies), a Kong declarative file, an "
-                        "AWS resource policy and/or OpenAPI export, or a directory of them")
+                   help="the configuration: an nginx .conf, a Tyk API definition (repeat -c "
+                        "for its policies), a Kong declarative file, an AWS resource policy "
+                        "and/or OpenAPI export, or a directory of them")
     a.add_argument("-X", "--request", dest="method", default="GET", metavar="METHOD")
     a.add_argument("-H", "--header", dest="headers", action="append", default=[],
                    metavar="'NAME: VALUE'", help="a request header (repeatable)")
@@ -41,7 +42,7 @@ def add_parser(sub: Any) -> None:
                         "e.g. aws:SourceVpce=vpce-1a2b (repeatable)")
     a.add_argument("--rate", type=float, metavar="N",
                    help="requests per second the caller sends, to test rate limits")
-    a.add_argument("--kind", choices=("nginx", "apache", "tyk", "kong", "aws"),
+    a.add_argument("--kind", choices=tuple(GATEWAYS),
                    help="the gateway, when detection guesses wrong")
     a.add_argument("--json", action="store_true", help="print the result as JSON")
 

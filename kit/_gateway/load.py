@@ -8,15 +8,13 @@ file and, where it applies, the line.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .document import Document, parse_document, read_text
 from .model import ConfigError, GatewayConfig
+from .registry import GATEWAYS, gateway
 
-KINDS = ("nginx", "apache", "tyk", "kong", "aws")
 _DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 ConfigSource = str | Path | GatewayConfig | Sequence[str | Path]
 
@@ -25,23 +23,15 @@ def load_config(source: ConfigSource, *, kind: str | None = None) -> GatewayConf
     """A loaded configuration, its gateway detected from the content unless ``kind`` is given."""
     if isinstance(source, GatewayConfig):
         return source
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if kind is not None:
+        gateway(kind)  # a clear ValueError for an unknown kind, before any file is read
     paths = _paths(source)
     texts = [read_text(p) for p in paths]  # each file read once, whatever it turns out to be
-    if kind == "apache" or (kind is None and _is_apache(paths[0], texts[0])):
-        return _apache(paths, texts)
-    nginx = [kind == "nginx" or (kind is None and _is_nginx(p, t)) for p, t in zip(
-        paths, texts, strict=True)]
-    if len(paths) > 1 and any(nginx):
-        raise ConfigError("nginx takes one file: its main configuration", source=str(paths[0]),
-                          hint="pass the file nginx is started with (or the site file); "
-                               "its include lines are followed")
-    if nginx[0]:
-        module = importlib.import_module(".nginx.parse", __package__)
-        loaded: GatewayConfig = module.parse_nginx(texts[0], str(paths[0]),
-                                                   paths[0].resolve().parent)
-        return loaded
+    text_kind = next((k for k in (_text_kind(kind, p, t) for p, t in zip(
+        paths, texts, strict=True)) if k), None)
+    if text_kind:
+        plain = [Document(str(p), t, None) for p, t in zip(paths, texts, strict=True)]
+        return gateway(text_kind).load(plain, paths[0].resolve().parent)
     docs = [parse_document(t, str(p)) for p, t in zip(paths, texts, strict=True)]
     return _from_documents(docs, kind)
 
@@ -50,38 +40,27 @@ def parse_config(text: str, *, kind: str | None = None, source: str = "<text>") 
     """A configuration given as text (a notebook cell, an upload); same detection as files."""
     if not isinstance(text, str):
         raise TypeError("parse_config takes the configuration's text; use load_config for files")
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if kind is not None:
+        gateway(kind)
     if not text.strip():
         raise ConfigError("the configuration is empty", source=source,
                           hint="paste or upload the gateway's configuration file")
-    if kind == "apache" or (kind is None and _apache_text(text)):
-        apache: GatewayConfig = importlib.import_module(
-            ".apache.parse", __package__).parse_apache(text, source)
-        return apache
-    if kind == "nginx" or (kind is None and _nginx_text(text)):
-        module = importlib.import_module(".nginx.parse", __package__)
-        loaded: GatewayConfig = module.parse_nginx(text, source)
-        return loaded
+    text_kind = _text_kind(kind, None, text)
+    if text_kind:
+        return gateway(text_kind).load([Document(source, text, None)])
     return _from_documents([parse_document(text, source)], kind)
 
 
 def detect(doc: Document) -> tuple[str, str] | None:
     """(gateway, role) for a JSON/YAML document, e.g. ("tyk", "policies"), or None."""
-    for kind, sniff in _sniffers():
-        role = sniff(doc.data)
+    for kind in GATEWAYS:
+        module = gateway(kind)
+        if module.TEXT:
+            continue
+        role = module.looks_like(doc.data)
         if role:
-            return kind, role if isinstance(role, str) else kind
+            return kind, role
     return None
-
-
-def _sniffers() -> list[tuple[str, Callable[[object], Any]]]:
-    package = __package__
-    return [
-        ("aws", importlib.import_module(".aws.config", package).looks_like_aws),
-        ("kong", importlib.import_module(".kong.config", package).looks_like_kong),
-        ("tyk", importlib.import_module(".tyk.config", package).looks_like_tyk),
-    ]
 
 
 def _from_documents(docs: list[Document], kind: str | None) -> GatewayConfig:
@@ -92,27 +71,20 @@ def _from_documents(docs: list[Document], kind: str | None) -> GatewayConfig:
             raise ConfigError(
                 "cannot tell which gateway this configuration is for", source=doc.source,
                 hint="expected a Tyk API definition or policy, a Kong declarative file, an AWS "
-                     "resource policy or OpenAPI export, nginx or Apache httpd; pass "
-                     "kind='tyk', 'kong', 'aws', 'nginx' or 'apache' if it is one of them")
+                     "resource policy or OpenAPI export, nginx or Apache httpd; pass kind= one of "
+                     f"{', '.join(repr(k) for k in GATEWAYS)} if it is one of them")
         kinds.setdefault(found, []).append(doc)
     if len(kinds) > 1:
         named = "; ".join(f"{k}: {', '.join(d.source for d in ds)}" for k, ds in kinds.items())
         raise ConfigError(f"these files are for different gateways ({named})",
                           source=docs[0].source, hint="audit one gateway at a time")
     (found_kind, group), = kinds.items()
-    if found_kind == "nginx":
-        raise ConfigError("nginx configurations are text, not JSON/YAML", source=group[0].source,
-                          hint="pass the nginx .conf file itself")
-    package = __package__
-    if found_kind == "kong":
-        if len(group) > 1:
-            raise ConfigError("Kong takes one declarative file", source=group[1].source,
-                              hint="merge the files (deck file merge) or audit them one by one")
-        loaded: GatewayConfig = importlib.import_module(".kong.config", package).load_kong(group[0])
-        return loaded
-    loader = {"tyk": (".tyk.config", "load_tyk"), "aws": (".aws.config", "load_aws")}[found_kind]
-    loaded = getattr(importlib.import_module(loader[0], package), loader[1])(group)
-    return loaded
+    module = gateway(found_kind)
+    if module.TEXT:
+        raise ConfigError(f"{found_kind} configurations are text, not JSON/YAML",
+                          source=group[0].source,
+                          hint=f"pass the {found_kind} configuration file itself")
+    return module.load(group)
 
 
 def _paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -146,32 +118,16 @@ def _paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
     return paths
 
 
-def _is_nginx(path: Path, text: str) -> bool:
-    return path.suffix.lower() not in _DATA_SUFFIXES and _nginx_text(text)
-
-
-def _nginx_text(text: str) -> bool:
+def _text_kind(kind: str | None, path: Path | None, text: str) -> str | None:
+    """The plain-text gateway this file is for (given as ``kind`` or sniffed), else None."""
+    if kind is not None:
+        return kind if gateway(kind).TEXT else None
+    if path is not None and path.suffix.lower() in _DATA_SUFFIXES:
+        return None
     if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
-        return False
-    module = importlib.import_module(".nginx.parse", __package__)
-    return bool(module.looks_like_nginx(text))
-
-
-def _is_apache(path: Path, text: str) -> bool:
-    return path.suffix.lower() not in _DATA_SUFFIXES and _apache_text(text)
-
-
-def _apache_text(text: str) -> bool:
-    module = importlib.import_module(".apache.parse", __package__)
-    return bool(module.looks_like_apache(text))
-
-
-def _apache(paths: list[Path], texts: list[str]) -> GatewayConfig:
-    if len(paths) > 1:
-        raise ConfigError("Apache httpd takes one file: its main configuration",
-                          source=str(paths[1]), hint="pass apache2.conf/httpd.conf (or the "
-                          "site file); its Include lines are followed")
-    module = importlib.import_module(".apache.parse", __package__)
-    loaded: GatewayConfig = module.parse_apache(texts[0], str(paths[0]),
-                                                paths[0].resolve().parent)
-    return loaded
+        return None
+    for name in GATEWAYS:
+        module = gateway(name)
+        if module.TEXT and module.looks_like(text):
+            return name
+    return None

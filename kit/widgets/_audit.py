@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
+from kit._gateway.registry import GATEWAYS
+
 from ._base import STYLE, Feedback, Panel, button, wide
 from ._request import RequestForm
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from kit._gateway.model import AuditResult, GatewayConfig
 
 UPLOAD_TYPES = ".conf,.json,.yaml,.yml,.txt"
-KINDS = ("auto", "nginx", "apache", "tyk", "kong", "aws")
+KINDS = ("auto", *GATEWAYS)
 
 
 class AuditPanel(Panel):

@@ -3,7 +3,8 @@
 A row says: where this text or header shows up (body, a header's value, a header's presence),
 which cause and layer it points to, how strongly, the real example it was written from, and
 the documentation or source it was taken from. ``match(exchange)`` turns rows into Signals.
-Rows are knowledge, not code: add one by appending to ``SIGNATURES`` in ``_catalogue_rows``.
+Rows are knowledge, not code: add one by appending to ``SIGNATURES`` in ``_catalogue_rows``
+(each a ``_signature.Signature``).
 
 Weights follow one scale: about 0.8-0.9 for an unambiguous provider code (S3's
 ``<Code>SignatureDoesNotMatch</Code>``), 0.5-0.7 for a strong phrase, 0.2-0.5 for a weaker
@@ -13,53 +14,12 @@ hint or a row that only tells which layer answered (``cause`` None).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 
-from .._causes import Cause
-from .._diagnosis import Layer, Signal
+from .._diagnosis import Signal
 from .._http.exchange import Exchange
-
-WHERE_KINDS = ("body", "header", "has")
-"""``body``: regex over the body; ``header:<name>``: regex over that header's values;
-``has:<name>``: the header is present (a trailing ``*`` matches a name prefix)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    """One recognisable trait of a provider's or product's refusal.
-
-    ``where`` is ``body`` (regex over the response body), ``header:<name>`` (regex over that
-    header's value), or ``has:<name>`` (the header is present; pattern is ignored; a name
-    ending in ``*`` matches every header starting with the rest, e.g. ``has:x-akamai-*``).
-    ``statuses`` limits the row to those response statuses (empty: any status).
-    ``cause`` None marks a row that only tells which layer answered.
-    ``example`` is the real message or header value the row was written from.
-    """
-
-    id: str
-    provider: str
-    cause: Cause | None
-    where: str
-    pattern: str
-    evidence: str
-    source: str
-    example: str
-    weight: float = 0.6
-    layer: Layer | None = None
-    fix: str | None = None
-    statuses: tuple[int, ...] = (401, 403, 429)
-    flags: int = field(default=re.IGNORECASE)
-
-    @property
-    def kind(self) -> str:
-        """``body``, ``header`` or ``has``."""
-        return self.where.partition(":")[0]
-
-    @property
-    def header_name(self) -> str:
-        """The header a ``header:`` or ``has:`` row reads (empty for body rows)."""
-        return self.where.partition(":")[2]
+from ._catalogue_rows import SIGNATURES
+from ._signature import WHERE_KINDS, Signature
 
 
 @cache
@@ -113,8 +73,5 @@ def match(exchange: Exchange, rows: tuple[Signature, ...] | None = None) -> list
         )
     return signals
 
-
-# The rows are built from Signature above, so they load after it (and only through here).
-from ._catalogue_rows import SIGNATURES  # noqa: E402
 
 __all__ = ["SIGNATURES", "WHERE_KINDS", "Signature", "match", "match_row"]

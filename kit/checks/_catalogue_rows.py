@@ -1,6 +1,6 @@
 """The catalogue's rows: one ``Signature`` per recognisable refusal, grouped by provider.
 
-Import them through ``kit.checks._catalogue`` (which defines ``Signature`` and loads this module).
+Plain data: ``Signature`` comes from ``_signature``; ``_catalogue`` matches these rows.
 Every row names the page or source file its wording was taken from; rows whose exact wording
 was written from memory or from refusals seen in the wild, rather than from that source,
 say so in a comment (``# memory:`` / ``# observed:``).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .._causes import Cause
 from .._diagnosis import Layer
-from ._catalogue import Signature
+from ._signature import Signature
 
 P, K, IP, R, A, S, C = (
     Cause.PERMISSIONS,

@@ -17,16 +17,14 @@ ngx_http_send_error_page) and ngx_http_core_error_page in ngx_http_core_module.c
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ..model import Step
 from .access import Verdict, inherited
 from .syntax import Directive
 from .tree import Location
 from .vars import expand
-
-if TYPE_CHECKING:
-    from .eval import Walk
+from .walk import Walk
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

@@ -11,11 +11,11 @@ other methods get 405 (ngx_http_static_handler, before the index module's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..._http.secrets import masker
-from ..model import AuditRequest, AuditResult, Limit, RuleRef, Step
+from ..model import AuditRequest, AuditResult, RuleRef, Step
 from ..scrub import sent_secrets
 from .access import Subrequest, Verdict, access, innermost, limit_req
 from .errors import error_page
@@ -25,21 +25,9 @@ from .rewrite import Outcome, run_script
 from .syntax import Directive
 from .tree import Level, Location, Model
 from .vars import State, bad_escape, normalise_uri, validate_host
+from .walk import Walk
 
 MAX_URI_CHANGES = 10  # NGX_HTTP_MAX_URI_CHANGES (src/http/ngx_http_request.h)
-
-
-@dataclass
-class Walk:
-    """Everything one evaluation gathered."""
-
-    st: State
-    steps: list[Step] = field(default_factory=list)
-    limits: list[Limit] = field(default_factory=list)
-    levels: list[Level] = field(default_factory=list)
-    location_label: str = "the server level"
-    location: Directive | None = None
-    changes: int = 0  # URI changes so far (rewrites and internal redirects)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..._causes import Cause
 from .access import Verdict, inherited, innermost
 from .maps import is_secret_variable
 from .rewrite import Guard
 from .vars import variables_in
-
-if TYPE_CHECKING:
-    from .eval import Walk
+from .walk import Walk
 
 # What a refusal of each kind stands for (kit/_causes.py; the brief's mapping).
 _KIND_CAUSE: dict[str, Cause] = {

@@ -7,12 +7,13 @@ import datetime as dt
 import httpx
 
 from . import checks
-from ._diagnosis import Diagnosis, rank
+from ._diagnosis import Diagnosis
 from ._history.recent import HistoryLike
 from ._history.recent import signals as recent_signals
 from ._history.recent import window as recent_window
 from ._http.exchange import Exchange
 from ._separate import separate
+from ._verdict import rank
 
 _SETTLE = {
     "permissions": "Send the same request without credentials: a 401 there and a 403 with "

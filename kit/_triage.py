@@ -21,7 +21,7 @@ import httpx
 
 from . import checks
 from ._causes import Cause
-from ._diagnosis import Diagnosis, Signal, combine, rank
+from ._diagnosis import Diagnosis, Signal, combine
 from ._explain import _SETTLE, _notes, _separating
 from ._history.recent import HistoryLike
 from ._history.recent import signals as recent_signals
@@ -31,6 +31,7 @@ from ._http.probe import Probe, asend, make_async_client, make_client, send, und
 from ._http.ratelimit import parse_rate_limits, parse_retry_after
 from ._http.secrets import mask_url
 from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
+from ._verdict import rank
 from .checks import rate_limit
 from .checks.ip_allowlist import uniform_refusal
 

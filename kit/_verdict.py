@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._causes import CAUSES, Cause
-from ._diagnosis import THIN, Finding, Signal
+from ._diagnosis import THIN, Diagnosis, Finding, Layer, LayerGuess, Signal
 from ._http.exchange import Exchange
 from ._scoring.features import context_name, features, is_context, is_weak, signal_feature
 from ._scoring.model import ContextItem, Scores, context_shift, score
 from ._scoring.outcomes import facts
+from ._separate import close, separate
 
 SHOWN = 0.02
 """Causes below this probability are left out of the findings."""
@@ -158,3 +159,48 @@ def _sentences(name: str, by_feature: dict[str, list[Signal]],
     if name.startswith("h:server:"):
         return [f"the Server header names {name.removeprefix('h:server:')}"]
     return [_HEADER_SENTENCES[name]] if name in _HEADER_SENTENCES else []
+
+
+def rank(
+    signals: Sequence[Signal],
+    exchanges: Sequence[Exchange],
+    *,
+    next_steps: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    requests_sent: int = 0,
+) -> Diagnosis:
+    """Turn signals into findings, most likely first: probabilities from the fitted model."""
+    findings = findings_for(signals, exchanges)
+    steps = list(dict.fromkeys(next_steps))
+    notes = list(notes)
+    if len(findings) > 1 and close(findings[0].confidence, findings[1].confidence):
+        a, b = findings[0], findings[1]
+        notes.append(f"The evidence cannot separate {a.title.lower()} ({a.confidence:.0%}) "
+                     f"from {b.title.lower()} ({b.confidence:.0%}).")
+        steps.insert(0, separate(a.cause, b.cause))
+    if findings and findings[0].thin and not next_steps:
+        steps.append("Evidence is thin: run kit.diagnose() on the URL so differential probes "
+                     "(no credential, a fake credential, another path) can separate the causes.")
+    return Diagnosis(
+        findings=findings,
+        exchanges=list(exchanges),
+        layer=_layer(signals),
+        next_steps=steps,
+        notes=list(dict.fromkeys(notes)),
+        requests_sent=requests_sent,
+    )
+
+
+def _layer(signals: Sequence[Signal]) -> LayerGuess | None:
+    scored: dict[Layer, tuple[float, str]] = {}
+    for s in signals:
+        if s.layer is None:
+            continue
+        weight = abs(s.weight)
+        best = scored.get(s.layer)
+        if best is None or weight > best[0]:
+            scored[s.layer] = (weight, s.evidence)
+    if not scored:
+        return None
+    layer, (_, evidence) = max(scored.items(), key=lambda kv: kv[1][0])
+    return LayerGuess(layer, evidence)

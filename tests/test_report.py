@@ -10,8 +10,9 @@ import jwt
 import pytest
 
 from kit._causes import Cause
-from kit._diagnosis import Diagnosis, Layer, Signal, rank
+from kit._diagnosis import Diagnosis, Layer, Signal
 from kit._http.exchange import Exchange, NetworkError
+from kit._verdict import rank
 
 KEY = "sk-live-4f9a8b7c6d5e4f3a2b1c"
 BODY = '{"error": "<script>alert(1)</script> invalid API key"}'

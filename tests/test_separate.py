@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from kit._causes import Cause
-from kit._diagnosis import Signal, rank
+from kit._diagnosis import Signal
 from kit._http.exchange import Exchange
 from kit._separate import SEPARATORS, close, separate
+from kit._verdict import rank
 
 
 def _bare() -> Exchange:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import httpx
 
@@ -56,7 +57,8 @@ def explain(response: httpx.Response | Exchange, *, now: dt.datetime | None = No
     if top is not None and top.thin:
         steps = [_SETTLE[f.cause.value] for f in diagnosis.findings[:3]]
         steps.append("Or run kit.diagnose(url, ...) to send these probes within a small budget.")
-        diagnosis.next_steps[:] = list(dict.fromkeys(_separating(diagnosis) + steps))
+        diagnosis = replace(diagnosis,
+                            next_steps=list(dict.fromkeys(_separating(diagnosis) + steps)))
     return diagnosis
 
 

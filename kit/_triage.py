@@ -178,7 +178,8 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
                      requests_sent=spent)
     if diagnosis.top is not None and diagnosis.top.thin:
         settle = [_SETTLE[f.cause.value] for f in diagnosis.findings[:2]]
-        diagnosis.next_steps[:] = list(dict.fromkeys(_separating(diagnosis) + settle))
+        diagnosis = replace(diagnosis,
+                            next_steps=list(dict.fromkeys(_separating(diagnosis) + settle)))
     return diagnosis
 
 

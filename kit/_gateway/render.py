@@ -11,10 +11,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .._http.secrets import mask, mask_text
-from .model import AuditResult, GatewayConfig, RuleRef
 from .scrub import sent_secrets
+
+if TYPE_CHECKING:  # annotations only: AuditResult's methods import this module
+    from .model import AuditResult, GatewayConfig, RuleRef
 
 _MARK = {"allow": "✓", "deny": "✗", "pass": "→", "skip": "·", "limit": "≤", "note": "i"}
 # `key: value`, `"api_key": "value"`, `password=value`: a value under a secret-sounding name.

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .._http.secrets import is_secret_header, is_secret_param, masker
-from .model import AuditRequest, AuditResult, RuleRef, Step
+
+if TYPE_CHECKING:  # annotations only: the model's methods render through here
+    from .model import AuditRequest, AuditResult, RuleRef
 
 
 def sent_secrets(request: AuditRequest, names: Iterable[str] = ()) -> set[str]:
@@ -33,7 +36,7 @@ def scrub(result: AuditResult, secrets: Iterable[str]) -> AuditResult:
 
     return replace(
         result, rule=ref(result.rule), reason=m(result.reason), fix=m(result.fix),
-        steps=tuple(Step(ref(s.rule) or s.rule, s.effect, m(s.says)) for s in result.steps),
+        steps=tuple(replace(s, rule=ref(s.rule) or s.rule, says=m(s.says)) for s in result.steps),
         limits=tuple(replace(lim, rule=ref(lim.rule) or lim.rule, describe=m(lim.describe))
                      for lim in result.limits),
         assumptions=tuple(m(a) for a in result.assumptions))

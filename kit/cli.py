@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     from ._compare.cli import add_compare
 
     add_compare(sub)
+    sub.choices["compare"].set_defaults(func=_compare)
     return parser
 
 
@@ -120,6 +121,15 @@ def _audit(args: argparse.Namespace) -> int:
     try:
         return run(args, parse_headers(args.headers))
     except ValueError as exc:  # ConfigError, AuditUsageError and bad arguments are all ValueErrors
+        raise UsageError(str(exc)) from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ._compare.cli import run
+
+    try:
+        return run(args)
+    except ValueError as exc:  # a request that cannot be read, bad arguments
         raise UsageError(str(exc)) from None
 
 

@@ -48,15 +48,11 @@ def _read(value: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import cli
+    """The compare subcommand; bad input is a ValueError that kit.cli prints as usage."""
     from .bisect import compare
 
-    try:
-        c = compare(_read(args.working), _read(args.failing), budget=args.budget,
-                    timeout=args.timeout, replay_unsafe=args.allow_unsafe,
-                    verify=not args.insecure)
-    except ValueError as exc:
-        raise cli.UsageError(str(exc)) from None
+    c = compare(_read(args.working), _read(args.failing), budget=args.budget,
+                timeout=args.timeout, replay_unsafe=args.allow_unsafe, verify=not args.insecure)
     print(c.to_json() if args.json else c.to_text())  # noqa: T201 - the command line prints
     if args.bundle:
         written = c.bundle(args.bundle)

@@ -17,7 +17,7 @@ import base64
 import re
 from urllib.parse import urlencode, urlsplit
 
-from .spec import RequestSpec
+from .request import RequestSpec
 
 CURL_UA = "curl/8.5.0"
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",

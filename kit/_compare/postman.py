@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from .spec import RequestSpec
+from .request import RequestSpec
 
 POSTMAN_UA = "PostmanRuntime/7.39.0"
 _VAR = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")

@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -34,9 +34,6 @@ COMBINED_PATTERN = (r'(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>
                     r'"(?P<user_agent>[^"]*)"')
 COMMON_PATTERN = (r'(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" '
                   r'(?P<status>\d{3}) (?P<size>\d+|-)')
-LINE_FORMATS = ("combined", "common")
-JSON_FORMATS = ("apigateway", "kong", "json")
-FORMATS = (*LINE_FORMATS, *JSON_FORMATS, "csv", "har")
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 # A path segment that is an id (digits, a UUID, a long hex string); RE2-compatible, no lookahead.
@@ -318,6 +315,51 @@ def record_format(name: str, mapping: Mapping_ | None = None,
     return RecordFormat(name, {**base, **(mapping or {})}, naive_tz)
 
 
+@dataclass(frozen=True)
+class Format:
+    """A log format read by name: how a file's first lines show it, and what its records carry.
+
+    ``sniff(lines, first, filename)`` sees the first non-empty lines, the first line read as a
+    JSON object (None when it is not one) and the file's name in lower case; ``timed`` says
+    whether its records can carry a response time (combined and common lines have none).
+    """
+
+    name: str
+    sniff: Callable[[list[str], dict[str, Any] | None, str], bool]
+    timed: bool
+
+
+def _mostly(fmt: LineFormat) -> Callable[[list[str], dict[str, Any] | None, str], bool]:
+    def sniff(lines: list[str], first: dict[str, Any] | None, filename: str) -> bool:
+        return first is None and 2 * sum(fmt.parse(x) is not None for x in lines) >= len(lines)
+    return sniff
+
+
+def _csv(lines: list[str], first: dict[str, Any] | None, filename: str) -> bool:
+    header = {h.strip().strip('"') for h in lines[0].split(",")}
+    return first is None and (filename.endswith(".csv") or bool(
+        header & set(GUESS["time"]) and header & set(GUESS["status"])))
+
+
+# Detection asks each in this order and takes the first that says yes; ``load_log(format=)``
+# takes any of these names. A new format is one entry here (and its reader in _history.logs).
+FORMATS: tuple[Format, ...] = (
+    Format("har", lambda lines, first, filename: filename.endswith(".har") or (
+        first is not None and "log" in first), timed=True),
+    Format("apigateway", lambda lines, first, filename: first is not None and (
+        "httpMethod" in first or "requestTimeEpoch" in first), timed=True),
+    Format("kong", lambda lines, first, filename: first is not None and isinstance(
+        first.get("request"), dict) and isinstance(first.get("response"), dict), timed=True),
+    Format("json", lambda lines, first, filename: first is not None, timed=True),
+    Format("combined", _mostly(COMBINED), timed=False),
+    Format("common", _mostly(COMMON), timed=False),
+    Format("csv", _csv, timed=True),
+)
+NAMES = tuple(f.name for f in FORMATS)
+TIMED = frozenset(f.name for f in FORMATS if f.timed) | {"custom"}
+"""Names whose records can carry a response time; a format string ("custom") can too."""
+
+
 def detect(lines: list[str], filename: str = "") -> str:
     """The format that reads most of a file's first lines; ValueError when none does."""
     name = filename.lower().removesuffix(".gz")
@@ -326,29 +368,19 @@ def detect(lines: list[str], filename: str = "") -> str:
         return "har"
     if not lines:
         raise ValueError("the log is empty: no line to tell its format from")
+    first: dict[str, Any] | None = None
     if lines[0].lstrip().startswith("{"):
         try:
-            first = json.loads(lines[0])
+            parsed = json.loads(lines[0])
         except ValueError:  # one JSON document over many lines: a HAR file
             if '"log"' in "".join(lines[:20]):
                 return "har"
             raise ValueError("the file looks like JSON but is neither JSON lines nor a HAR "
                              "file") from None
-        if isinstance(first, dict):
-            if "log" in first:
-                return "har"
-            if "httpMethod" in first or "requestTimeEpoch" in first:
-                return "apigateway"
-            if isinstance(first.get("request"), dict) and isinstance(first.get("response"),
-                                                                        dict):
-                return "kong"
-            return "json"
-    for fmt in (COMBINED, COMMON):
-        if 2 * sum(fmt.parse(line) is not None for line in lines) >= len(lines):
+        first = parsed if isinstance(parsed, dict) else None
+    for fmt in FORMATS:
+        if fmt.sniff(lines, first, name):
             return fmt.name
-    header = {h.strip().strip('"') for h in lines[0].split(",")}
-    if name.endswith(".csv") or (header & set(GUESS["time"]) and header & set(GUESS["status"])):
-        return "csv"
     raise ValueError("could not tell the log's format from its first lines; pass format= "
-                     "('combined', 'common', 'apigateway', 'kong', 'json', 'csv', 'har') or "
+                     f"({', '.join(repr(n) for n in NAMES)}) or "
                      "the nginx log_format / Apache LogFormat string it was written with")

@@ -39,7 +39,7 @@ from .counting import (
 from .formats import (
     COMBINED,
     COMMON,
-    FORMATS,
+    NAMES,
     LineFormat,
     Record,
     RecordFormat,
@@ -376,7 +376,7 @@ def _one_file(where: Path, format: str | None, mapping: Mapping[str, str] | None
         fmt = COMBINED if name == "combined" else COMMON
     elif name == "har":
         fmt = "har"
-    elif name in FORMATS:
+    elif name in NAMES:
         fmt = record_format(name, mapping, tz)
     else:
         fmt = line_format(name)

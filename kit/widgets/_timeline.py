@@ -27,8 +27,6 @@ SAMPLE_LINES = 50_000
 """The sample log's size: about 1 h 45 min of traffic, so "auto" picks 1-minute windows, in
 which each of its three incidents stands out from the noise."""
 UPLOAD_TYPES = ".log,.txt,.gz,.har,.json,.jsonl,.csv"
-TIMED_FORMATS = ("har", "apigateway", "kong", "json", "csv", "custom")
-"""Formats whose records can carry a response time (combined and common lines have none)."""
 _STAGES = ("Reading", "Counting", "Looking for spikes in", "Explaining the spikes of",
            "Drawing")
 _sample: tuple[Path, tuple[Incident, ...]] | None = None
@@ -174,7 +172,9 @@ class TimelinePanel(Panel):
         self.rates_chart.value = png(error_rates_chart(report.rows, spikes=report.spikes))
         self.spike_table.value = spikes_html(report.reports) + incidents_html(report)
         self.status_chart.value = png(status_mix(report.rows))
-        timed = report.format in TIMED_FORMATS
+        from kit._history.formats import TIMED
+
+        timed = report.format in TIMED
         self.latency_chart.value = png(latency_chart(log, window=report.window or "auto")) if (
             timed) else b""
         self.latency_chart.layout.display = "" if timed else "none"

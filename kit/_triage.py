@@ -26,13 +26,14 @@ from ._explain import _SETTLE, _notes, _separating
 from ._history.recent import HistoryLike
 from ._history.recent import signals as recent_signals
 from ._history.recent import window as recent_window
+from ._http import politeness
 from ._http.exchange import Exchange, Hop
+from ._http.politeness import should_hold_back
 from ._http.probe import Probe, asend, make_async_client, make_client, send, undecoded
 from ._http.ratelimit import parse_rate_limits, parse_retry_after
 from ._http.secrets import mask_url
 from ._variants import REDIRECT, REPEAT, plan, redirect_target, same_origin
 from ._verdict import rank
-from .checks import rate_limit
 from .checks.ip_allowlist import uniform_refusal
 
 DEFAULT_BUDGET = 8
@@ -114,11 +115,11 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
         spent += hops
         notes += _unfinished(followed)
     elif checks.refused(baseline):
-        hold = rate_limit.should_hold_back(baseline, now=now) or _quota_words(base_signals)
+        hold = should_hold_back(baseline, now=now) or _quota_words(base_signals)
         probes = plan(baseline_probe, dual_stack=_other_family(baseline, families),
                       unsafe_ok=replay_unsafe)
         allowed = budget - spent - 1  # keep one request for a follow-up
-        spare = rate_limit.spare(baseline, now=now)
+        spare = politeness.spare(baseline, now=now)
         if spare is not None:
             allowed = min(allowed, spare)
         waited = None if _quota_words(base_signals) else _short_retry(

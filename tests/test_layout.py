@@ -153,3 +153,16 @@ def test_nothing_patches_a_built_diagnosis(path):
                 and not (isinstance(node.func.value.value, ast.Name)
                          and node.func.value.value.id == "self")):
             assert node.func.value.attr not in FIELDS, f"line {node.lineno}"
+
+
+@pytest.mark.parametrize("tool", ["access", "keycheck", "compare", "monitor"])
+def test_tools_follow_the_floor_rules_without_loading_the_checks(tool):
+    """The politeness rules live in _http: a tool loads no check and no catalogue."""
+    import subprocess
+    import sys
+
+    code = (f"import kit._tools.{tool}, sys; "
+            "print(sorted(m for m in sys.modules if m.startswith('kit.checks')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603 - our own interpreter
+                         check=True).stdout.strip()
+    assert out == "[]"

@@ -20,8 +20,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from .._http import politeness
 from .._http.exchange import Exchange
-from ..checks import rate_limit
 from .comparison import Comparison
 from .differences import Difference, differences, transplant, unmask
 from .spec import RequestSpec, coerce
@@ -136,10 +136,10 @@ class _Run:
         exchange = self.wire.send(spec, label=label, deadline=time.monotonic() + self.timeout)
         self.exchanges.append(exchange)
         now = dt.datetime.now(dt.UTC)
-        hold = rate_limit.should_hold_back(exchange, now=now)
+        hold = politeness.should_hold_back(exchange, now=now)
         if hold:
             raise _Stop(f"{hold}; no further request was sent")
-        spare = rate_limit.spare(exchange, now=now)
+        spare = politeness.spare(exchange, now=now)
         if spare is not None and spare < 1:
             raise _Stop("the remaining quota the server announced is nearly used up; the "
                         "rest is left to you")

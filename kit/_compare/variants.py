@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .._http import politeness
 from .._http.exchange import Exchange
-from ..checks import rate_limit
 from .spec import RequestSpec
 from .wire import Wire, http2_available, tls_available, urlscheme
 
@@ -114,7 +114,7 @@ def wire_variants(url: str, *, method: str = "GET",
                 continue
             exchange = wire.send(variant, label=label, deadline=time.monotonic() + timeout)
             results.append(WireVariant(label, changed, exchange))
-            hold = rate_limit.should_hold_back(exchange, now=dt.datetime.now(dt.UTC)) or ""
+            hold = politeness.should_hold_back(exchange, now=dt.datetime.now(dt.UTC)) or ""
     finally:
         wire.close()
     return results

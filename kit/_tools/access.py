@@ -19,10 +19,10 @@ import httpx
 from .._diagnosis import Diagnosis
 from .._http.challenge import parse_www_authenticate
 from .._http.exchange import Exchange
+from .._http.politeness import should_hold_back
 from .._http.probe import Probe, make_client, send
 from .._http.ratelimit import headroom, parse_rate_limits
 from .._http.secrets import mask_url
-from ..checks.rate_limit import should_hold_back
 
 SAFE_METHODS: Final = ("GET", "HEAD", "OPTIONS")
 VERDICTS: Final = ("allowed", "forbidden", "unauthenticated", "rate_limited", "not_found",

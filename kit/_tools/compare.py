@@ -9,8 +9,8 @@ from typing import Final
 
 import httpx
 
+from .._http.politeness import should_hold_back
 from .._http.probe import Probe, make_client, send
-from ..checks.rate_limit import should_hold_back
 
 BROWSER: Final = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                   "Chrome/126.0 Safari/537.36")

@@ -14,8 +14,8 @@ from typing import Final
 
 import httpx
 
+from .._http.politeness import should_hold_back
 from .._http.probe import Probe, make_client, send
-from ..checks.rate_limit import should_hold_back
 
 PLACES: Final = (
     ("Authorization: Bearer <key>", "header", "Authorization", "Bearer "),

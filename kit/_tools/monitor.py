@@ -17,10 +17,10 @@ from types import TracebackType
 import httpx
 
 from .._http.exchange import Exchange
+from .._http.politeness import should_hold_back
 from .._http.probe import Probe, make_client, send
 from .._http.ratelimit import RateLimit, headroom, human_span, parse_rate_limits
 from .._http.secrets import mask_url
-from ..checks.rate_limit import should_hold_back
 
 MAX_BACKOFF_STEPS = 6
 """Exponential backoff (without server guidance) doubles at most this many times."""

@@ -8,15 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .._http.exchange import Exchange
+from .._http.politeness import REFUSALS as REFUSALS  # the floor owns it; the checks read it here
+from .._http.politeness import refused as refused
 
-REFUSALS = frozenset({401, 403, 407, 429, 451})
 _VOLATILE = re.compile(r"[0-9a-f]{6,}|\d+", re.IGNORECASE)
 _COMMENTS = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
-
-
-def refused(exchange: Exchange | None) -> bool:
-    """The server said no: 401, 403, 407, 429 or 451."""
-    return exchange is not None and exchange.status in REFUSALS
 
 
 def let_through(exchange: Exchange | None) -> bool:

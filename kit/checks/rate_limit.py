@@ -43,28 +43,6 @@ def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:
     return out
 
 
-def should_hold_back(ex: Exchange, *, now: dt.datetime) -> str | None:
-    """Why no further request should be sent now, or None when probing is polite."""
-    if ex.header("retry-after") is not None and (refused(ex) or (ex.status or 0) >= 500):
-        return f"the server asked to wait (Retry-After: {ex.header('retry-after')})"
-    tightest = headroom(parse_rate_limits(ex.response_headers, now=now))
-    if tightest is not None and tightest.exhausted:
-        return "the rate limit is exhausted (" + tightest.describe(now=now) + ")"
-    if ex.status == 429:
-        return "the server answered 429 Too Many Requests"
-    return None
-
-
-def spare(ex: Exchange, *, now: dt.datetime) -> int | None:
-    """How many more requests the headers allow us to spend without eating the user's quota."""
-    tightest = headroom(parse_rate_limits(ex.response_headers, now=now))
-    if tightest is None or tightest.remaining is None:
-        return None
-    return max(0, tightest.remaining // 2 - 1)
-
-
-
-
 def _wait_fix(delay: dt.timedelta | None) -> str:
     if delay is None:
         return "Wait for the limit window to reset, then pace requests below the limit."

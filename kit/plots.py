@@ -25,7 +25,7 @@ from ._http.ratelimit import human_span
 from ._http.tokens import JwtInfo
 from ._tools.access import VERDICTS, AccessMatrix
 from ._tools.clock import relative
-from ._tools.monitor import Sample, exhaustion_forecast
+from ._tools.monitor import Sample, time_left
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
@@ -137,7 +137,7 @@ def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     if last.reset is not None:
         ax.axvline(_num(last.reset), color=OKABE_ITO["green"], linestyle=":",
                    label=f"next reset {last.reset:%H:%M:%S} UTC")
-    forecast = exhaustion_forecast(counted)
+    forecast = time_left(counted)
     if forecast is not None and forecast > dt.timedelta(0):
         ax.plot([_num(last.at), _num(last.at + forecast)], [float(last.remaining or 0), 0.0],
                 linestyle="-.",

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 import kit
-from kit._tools.monitor import exhaustion_forecast
+from kit._tools.monitor import time_left
 from kit.sandbox import Sandbox
 
 from .conftest import free_port
@@ -164,15 +164,15 @@ def test_secrets_stay_out_of_repr_and_samples(sandbox: Sandbox, client) -> None:
 
 def test_forecast_fits_the_trailing_run() -> None:
     """A refill starts a new run; rising, flat or single counts give None; zero gives 0."""
-    assert exhaustion_forecast([sample(0, 10), sample(1, 8), sample(2, 6)]) == (
+    assert time_left([sample(0, 10), sample(1, 8), sample(2, 6)]) == (
         dt.timedelta(seconds=3))
-    assert exhaustion_forecast([sample(0, 5), sample(1, 3), sample(2, 9),
+    assert time_left([sample(0, 5), sample(1, 3), sample(2, 9),
                                 sample(3, 8)]) == dt.timedelta(seconds=8)
-    assert exhaustion_forecast([sample(0, 3), sample(1, 5)]) is None
-    assert exhaustion_forecast([sample(0, 5), sample(1, 5)]) is None
-    assert exhaustion_forecast([sample(0, 5)]) is None
-    assert exhaustion_forecast([sample(0, None)]) is None
-    assert exhaustion_forecast([sample(0, 2), sample(1, 0)]) == dt.timedelta(0)
+    assert time_left([sample(0, 3), sample(1, 5)]) is None
+    assert time_left([sample(0, 5), sample(1, 5)]) is None
+    assert time_left([sample(0, 5)]) is None
+    assert time_left([sample(0, None)]) is None
+    assert time_left([sample(0, 2), sample(1, 0)]) == dt.timedelta(0)
 
 
 def test_pacing_advice_reads_window_and_what_is_left() -> None:

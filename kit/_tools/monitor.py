@@ -51,33 +51,22 @@ def sample_of(exchange: Exchange, *, at: dt.datetime) -> tuple[Sample, RateLimit
                   tight.convention, tight.retry_after, error), tight
 
 
-def exhaustion_forecast(samples: Sequence[Sample]) -> dt.timedelta | None:
+def time_left(samples: Sequence[Sample]) -> dt.timedelta | None:
     """Time from the last sample until ``remaining`` reaches 0 at the observed pace.
 
-    Fits a line through the trailing run of non-increasing counts (a refill starts a new
-    run); None when there are too few points or the count is not falling, zero when spent.
+    The samples' forecast is ``kit.exhaustion_forecast`` (the pace since the last refill);
+    None when there are too few points or the count is not falling, zero when spent.
     """
-    points = [(s.at, s.remaining) for s in samples if s.remaining is not None]
+    from .._history.timeline import HeadroomPoint, exhaustion_forecast
+
+    points = [HeadroomPoint(s.at, s.convention or "unknown", None, s.limit, s.remaining,
+                            s.reset, status=s.status) for s in samples if s.remaining is not None]
     if not points:
         return None
-    if points[-1][1] <= 0:
-        return dt.timedelta(0)
-    start = len(points) - 1
-    while start > 0 and points[start - 1][1] >= points[start][1]:
-        start -= 1
-    run = points[start:]
-    if len(run) < 2:
+    forecast = exhaustion_forecast(points)
+    if forecast.at is None:
         return None
-    xs = [(at - run[0][0]).total_seconds() for at, _ in run]
-    ys = [float(r) for _, r in run]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    spread = sum((x - mx) ** 2 for x in xs)
-    if spread <= 0:
-        return None
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / spread
-    if slope >= 0:
-        return None
-    return dt.timedelta(seconds=ys[-1] / -slope)
+    return max(dt.timedelta(0), forecast.at - points[-1].at)
 
 
 def pacing_advice(limit: RateLimit, *, now: dt.datetime) -> str:
@@ -247,7 +236,7 @@ class RateLimitMonitor:
 
     def time_to_exhaustion(self) -> dt.timedelta | None:
         """When ``remaining`` hits 0 at the observed pace (from the last sample), or None."""
-        return exhaustion_forecast(self.samples)
+        return time_left(self.samples)
 
     def advice(self) -> str:
         """``pacing_advice`` for the latest announced limit."""

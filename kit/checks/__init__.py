@@ -1,9 +1,10 @@
 """Per-cause checks: what one response shows, and what the differential probes show.
 
 Each module covers one cause and exposes ``signals(exchange, now=...)`` (evidence from one
-response, no network), ``differential(evidence)`` (evidence from comparing the baseline with
-variants) and ``VARIANTS`` (the probes it learns from). This package runs them all, plus the
-general vocabulary, the catalogue of named products, and the prior a bare status deserves.
+response, no network) and ``differential(evidence)`` (evidence from comparing the baseline
+with the variants that ``kit._variants.plan`` chose, read by their labels). This package runs
+them all, plus the general vocabulary, the catalogue of named products, and the prior a bare
+status deserves.
 """
 
 from __future__ import annotations

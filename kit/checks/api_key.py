@@ -17,7 +17,6 @@ from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS, PARENT_PATH, ROOT_PATH
 from ._evidence import Evidence, let_through, refused, same_answer, status_of
 
 CAUSE = Cause.API_KEY
-VARIANTS = (NO_CREDENTIALS, FAKE_CREDENTIAL, PARENT_PATH, ROOT_PATH)
 
 LINT_WEIGHTS = {
     "empty": 0.7,

@@ -21,7 +21,6 @@ from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS
 from ._evidence import Evidence, refused, same_answer, status_of
 
 CAUSE = Cause.AUTHENTICATION
-VARIANTS = (FAKE_CREDENTIAL,)
 LEEWAY = dt.timedelta(seconds=60)
 SKEW = dt.timedelta(seconds=120)
 RFC7519 = "https://www.rfc-editor.org/rfc/rfc7519#section-4.1"

@@ -27,7 +27,6 @@ from .._variants import (
 from ._evidence import Evidence, let_through, refused, same_answer, status_of, succeeded
 
 CAUSE = Cause.CONFIGURATION
-VARIANTS = (SLASH_TOGGLED, PREFLIGHT, HEAD, REDIRECT, SIBLING, ROOT_PATH)
 
 
 def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:

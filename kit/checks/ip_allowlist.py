@@ -27,7 +27,6 @@ from .._variants import (
 from ._evidence import Evidence, let_through, refused, same_answer, status_of, succeeded
 
 CAUSE = Cause.IP_ALLOWLIST
-VARIANTS = (NO_CREDENTIALS, FAKE_CREDENTIAL, BROWSER_UA, PARENT_PATH, ROOT_PATH, IPV4, IPV6)
 
 
 def signals(ex: Exchange, *, now: dt.datetime) -> list[Signal]:

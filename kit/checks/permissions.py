@@ -17,7 +17,6 @@ from .._variants import FAKE_CREDENTIAL, NO_CREDENTIALS
 from ._evidence import Evidence, refused, status_of
 
 CAUSE = Cause.PERMISSIONS
-VARIANTS = (NO_CREDENTIALS, FAKE_CREDENTIAL)
 RFC6750 = "https://www.rfc-editor.org/rfc/rfc6750#section-3.1"
 
 

@@ -16,7 +16,6 @@ from .._variants import REPEAT
 from ._evidence import Evidence, let_through, refused, same_answer
 
 CAUSE = Cause.RATE_LIMIT
-VARIANTS = (REPEAT,)
 RFC6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-4"
 IETF = "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/"
 

@@ -18,7 +18,6 @@ from .._variants import BROWSER_UA
 from ._evidence import Evidence, let_through, refused, status_of
 
 CAUSE = Cause.SECURITY_POLICY
-VARIANTS = (BROWSER_UA,)
 OWASP = "https://owasp.org/www-project-modsecurity-core-rule-set/"
 _ATTACK = re.compile(
     r"('|%27)\s*(or|and)\s*'?\d*'?\s*=|union\s+select|;\s*drop\s+table|--\s*$|"

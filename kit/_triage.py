@@ -51,7 +51,7 @@ HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Batch:
     """A batch of probes to send at once, after an optional pause (seconds)."""
 
     probes: list[Probe]
@@ -98,10 +98,10 @@ def _families(host: str, port: int) -> tuple[str, ...]:
 
 def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe: bool,
            families: tuple[str, ...], history: HistoryLike | None = None,
-           patience: float = 0.0) -> Generator[Step, list[Exchange], Diagnosis]:
+           patience: float = 0.0) -> Generator[Batch, list[Exchange], Diagnosis]:
     now = dt.datetime.now(dt.UTC)
     notes: list[str] = []
-    (baseline,) = yield Step([baseline_probe])
+    (baseline,) = yield Batch([baseline_probe])
     base_signals = checks.single(baseline, now=now)  # what the baseline alone says, once
     if history is not None and checks.refused(baseline):
         base_signals += recent_signals(baseline, recent_window(history, baseline, now=now),
@@ -125,7 +125,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
         waited = None if _quota_words(base_signals) else _short_retry(
             baseline, hold, now=now, deadline=deadline)
         if waited is not None and spent < budget:
-            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=waited)
+            (again,) = yield Batch([baseline_probe.with_(label=REPEAT)], pause=waited)
             spent += 1
             variants[REPEAT] = again
             allowed -= 1
@@ -149,7 +149,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             notes.append(f"{baseline_probe.method} was not replayed (it may change data); pass "
                          "replay_unsafe=True to allow variants of it.")
         if probes and time.monotonic() < deadline:
-            results = yield Step(probes)
+            results = yield Batch(probes)
             spent += len(probes)
             variants.update((e.label, e) for e in results)
         evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
@@ -160,7 +160,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             if time.monotonic() + pause + 0.5 >= deadline:
                 notes.append(f"Not repeated after {pause:.0f} s: the time allowed ran out.")
                 break
-            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=pause)
+            (again,) = yield Batch([baseline_probe.with_(label=REPEAT)], pause=pause)
             spent += 1
             variants[REPEAT] = again
             if len(waits) > 1 or patience:
@@ -185,7 +185,7 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
 
 
 def _follow(probe: Probe, baseline: Exchange, target: str, allowance: int
-            ) -> Generator[Step, list[Exchange], tuple[Exchange, int]]:
+            ) -> Generator[Batch, list[Exchange], tuple[Exchange, int]]:
     """Follow redirects as a client would (Authorization dropped across origins)."""
     hops = [Hop(baseline.status or 0, baseline.url, mask_url(target))]
     current, url, sent = probe, target, 0
@@ -194,7 +194,7 @@ def _follow(probe: Probe, baseline: Exchange, target: str, allowance: int
         headers = current.without_headers("authorization", "cookie") if cross else current.headers
         current = current.with_(url=url, headers=headers, label=REDIRECT, content=None,
                                 method="GET" if current.method == "POST" else current.method)
-        (answer,) = yield Step([current])
+        (answer,) = yield Batch([current])
         sent += 1
         nxt = redirect_target(answer, url)
         if nxt is None or sent >= min(MAX_HOPS, allowance):

@@ -166,3 +166,29 @@ def test_tools_follow_the_floor_rules_without_loading_the_checks(tool):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603 - our own interpreter
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_kit_reaches_each_wing_through_its_face():
+    """kit/__init__.py names a root module or a wing's face, never a module inside a wing."""
+    import kit
+
+    deep = {name: module for name, module in kit._EXPORTS.items()
+            if "." in module.lstrip(".")}
+    assert deep == {}, "export these from the wing's face (its _EXPORTS) and point kit there"
+
+
+@pytest.mark.parametrize("wing", ["_http", "_tools", "_history", "_gateway", "_compare"])
+def test_a_face_lists_its_names_and_loads_nothing_until_asked(wing):
+    """A wing's __all__ is its exports; importing the face loads none of its modules."""
+    import importlib
+    import subprocess
+    import sys
+
+    face = importlib.import_module(f"kit.{wing}")
+    assert sorted(face.__all__) == sorted(face._EXPORTS)
+    assert all(getattr(face, name) is not None for name in face.__all__)
+    code = (f"import kit.{wing}, sys; "
+            f"print(sorted(m for m in sys.modules if m.startswith('kit.{wing}.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603 - our own interpreter
+                         check=True).stdout.strip()
+    assert out == "[]"

@@ -308,7 +308,7 @@ def line_format_named(name: str) -> LineFormat:
     """'combined', 'common' or a format string as a LineFormat (ValueError for the others)."""
     if name in ("combined", "common"):
         return COMBINED if name == "combined" else COMMON
-    if name in FORMATS:
+    if name in NAMES:
         raise ValueError(f"{name} logs are read in Python, not by an engine: convert them once "
                          "with kit.load_log(path).to_parquet(directory), then load that")
     return line_format(name)

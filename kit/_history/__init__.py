@@ -7,7 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names load on first use; these imports are for type checkers
-    from .logs import Log, Skipped, load_log
+    from .lines import Skipped
+    from .logs import Log, load_log
     from .recorder import record, recording_hooks
     from .samples import Incident, sample_log
     from .spike_reports import Spike, SpikeReport, cause_mix, explain_spikes, spikes
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the names load on first use; these imports are for type che
 # Public name -> the module of this wing that defines it, loaded on first use (as kit's own).
 _EXPORTS: dict[str, str] = {
     "Log": ".logs",
-    "Skipped": ".logs",
+    "Skipped": ".lines",
     "load_log": ".logs",
     "Incident": ".samples",
     "sample_log": ".samples",

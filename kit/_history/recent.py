@@ -17,7 +17,8 @@ from typing import Any, TypeAlias
 from .._causes import Cause
 from .._diagnosis import Signal
 from .._http.exchange import Exchange
-from .store import endpoint_of, utc
+from .keys import endpoint_of
+from .store import utc
 
 LOOKBACK = dt.timedelta(minutes=10)
 """How far back the history is read."""

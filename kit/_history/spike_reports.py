@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from .._causes import Cause
 from .._explain import explain
 from .._http.exchange import Exchange
-from .store import client_of, endpoint_of, utc, window_seconds
+from .keys import client_of, endpoint_of
+from .store import utc, window_seconds
 from .timeline import resolve_window
 from .windows import WindowRow
 

@@ -105,7 +105,7 @@ class TableLog:
     @property
     def skipped(self) -> Any:
         """Lines the engine could not read (counted in the engine; a few kept, masked)."""
-        from .logs import Skipped, mask_line
+        from .lines import Skipped, mask_line
 
         if self._skipped is None:
             if self._lines is None:
@@ -123,7 +123,7 @@ class TableLog:
     def count_by_window(self, window: str | dt.timedelta, *, by_endpoint: bool = False,
                         by_client: bool = False) -> list[WindowRow]:
         """Counts per window (sorted, gaps filled), by status and optionally endpoint, client."""
-        from .logs import Skipped
+        from .lines import Skipped
 
         seconds = window_seconds(parse_window(window))
         plans = window_counts(self.table if self._lines is None else self._lines, seconds,
@@ -207,7 +207,7 @@ def write_sidecar(out: Path, fmt: str, skipped: Any) -> None:
 
 def read_sidecar(paths: Sequence[Path]) -> tuple[str, Any]:
     """Format and skipped lines summed over the exports' sidecars ('records', none if absent)."""
-    from .logs import Skipped
+    from .lines import Skipped
 
     formats, count, examples = [], 0, []
     for path in paths:
@@ -254,7 +254,7 @@ def from_table(table: Any, *, format: str | None = None) -> TableLog:
     import ibis
 
     from .formats import detect
-    from .logs import line_format_named
+    from .lines import line_format_named
 
     backend = ibis.get_backend(table)
     columns = set(table.columns)
@@ -285,7 +285,7 @@ def open_files(files: Sequence[Path], *, format: str | None, backend: Any,
                fmt: LineFormat | None = None) -> TableLog:
     """Several log files, a directory or Parquet, on ``backend`` (None: embedded DuckDB)."""
     from .formats import detect
-    from .logs import _head, _is_gzip, line_format_named
+    from .lines import _head, _is_gzip, line_format_named
 
     con = backend if backend is not None else default_backend()
     if all(is_parquet(p) for p in files):
@@ -306,7 +306,7 @@ def open_files(files: Sequence[Path], *, format: str | None, backend: Any,
 def open_remote(url: str, *, format: str | None, backend: Any) -> TableLog:
     """A URL the engine reads itself: Parquet (``format="parquet"`` or a .parquet name), or
     log lines in ``format`` (combined by default: nothing is read here to detect it)."""
-    from .logs import line_format_named
+    from .lines import line_format_named
 
     con = backend if backend is not None else default_backend()
     if format == "parquet" or url.rstrip("/").endswith(".parquet"):
@@ -329,8 +329,8 @@ def exchanges_to_parquet(exchanges: Any, directory: str | Path, fmt: str) -> Pat
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    from .logs import Skipped
-    from .store import client_of, endpoint_of
+    from .keys import client_of, endpoint_of
+    from .lines import Skipped
 
     schema = pa.schema([("epoch_ms", pa.int64()), ("status", pa.int32()),
                         ("method", pa.string()), ("endpoint", pa.string()),

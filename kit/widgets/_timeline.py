@@ -17,7 +17,8 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 from ._base import STYLE, Feedback, Panel, button, image, png, table_html, wide
 
 if TYPE_CHECKING:
-    from kit._history.logs import Log, Skipped
+    from kit._history.lines import Skipped
+    from kit._history.logs import Log
     from kit._history.samples import Incident
     from kit._history.spike_reports import Spike, SpikeReport
     from kit._history.windows import WindowRow

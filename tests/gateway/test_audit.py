@@ -90,7 +90,7 @@ def test_bad_arguments_say_what_to_do(site):
     """Text where a path belongs, an unknown kind, an empty text: ValueErrors with advice."""
     with pytest.raises(ValueError, match="parse_config"):
         kit.load_config("server { listen 80; }\n")
-    with pytest.raises(ValueError, match="nginx, apache, tyk, kong, aws"):
+    with pytest.raises(ValueError, match="apache, nginx, tyk, kong, aws"):
         kit.load_config(site, kind="traefik")
     with pytest.raises(kit.ConfigError, match="empty"):
         kit.parse_config("  \n")

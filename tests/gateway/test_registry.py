@@ -56,7 +56,7 @@ def _data(parse, text: str, source: str) -> object:
 
 def test_unknown_kind_is_a_clear_error():
     """An unknown kind names the known ones."""
-    with pytest.raises(ValueError, match="not one of nginx, tyk, kong, aws"):
+    with pytest.raises(ValueError, match="not one of apache, nginx, tyk, kong, aws"):
         kit.load_config("x.conf", kind="apache-typo")
     with pytest.raises(ValueError, match="pick one of"):
         kit.sample_config("apache-typo")

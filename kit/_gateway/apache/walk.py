@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..model import ConfigError, Step
 from .expr import ExprError, evaluate
+from .startup import check
 from .syntax import Directive, parse_htaccess
 from .tree import KNOWN, OVERRIDE_OF, SECTION_KINDS, Body, Section, Server, section
 
@@ -74,8 +75,6 @@ def overrides(layers: list[Layer]) -> set[str]:
 
 def check_htaccess(body: Body, top: bool = True) -> None:
     """httpd's checks on a .htaccess file: known directives, the Require rules' own checks."""
-    from .parse import check
-
     for d in body:
         if d.key not in KNOWN:
             raise d.error(f"Invalid command '{d.name}', perhaps misspelled or defined by a "

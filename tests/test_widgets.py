@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -127,18 +128,44 @@ def test_triage_panel_names_waf_user_agent(sandbox):
     assert panel.diagnosis is diagnosis
     assert "Blocked by a security policy" in panel.result.value
     assert "browser User-Agent" in panel.result.value  # the probe table is in the HTML
-    assert bytes(panel.matrix.value).startswith(PNG)
-    assert headline(diagnosis) in panel.report.value
+    assert panel.chart.startswith(PNG)
+    assert "data:image/png;base64," in panel.result.value  # the chart sits in the card
+    assert headline(diagnosis) in panel.markdown
 
 
-def test_triage_report_is_read_only(sandbox):
-    """An edit of the Markdown report is undone, so what is copied is the kit's report."""
+def test_triage_card_is_one_result_with_a_copyable_report(sandbox):
+    """One HTML card holds the verdict once, and the Markdown report read-only with a Copy
+    button; before the first run nothing is shown (no empty image)."""
     panel = kw.TriagePanel(sandbox, scenario="config-trailing-slash")
+    assert panel.result.value == ""
+    assert not [x for x in widgets_of(panel.root) if isinstance(x, w.Image)]
     panel.run()
-    kept = panel.report.value
-    panel.report.value = "edited"
-    assert panel.report.value == kept
-    assert kept.startswith("###")
+    page = panel.result.value
+    assert page.count("Most likely:") == 1
+    assert panel.markdown.startswith("###")
+    assert "<textarea readonly" in page
+    assert ">Copy</button>" in page
+    assert html.escape(panel.markdown.splitlines()[0]) in page
+
+
+def test_triage_enter_in_the_url_field_diagnoses(sandbox):
+    """The front end's submit event (Enter in the URL field) presses Diagnose."""
+    panel = kw.TriagePanel(sandbox, scenario="api-key-wrong-header")
+    panel.form.url._handle_custom_msg({"event": "submit"}, [])
+    assert panel.diagnosis is not None
+    assert panel.diagnosis.cause is kit.Cause.API_KEY
+
+
+def test_triage_form_keeps_method_url_and_button_on_one_row(sandbox):
+    """Method, URL and Diagnose share a row; headers, body, address, budget, patience and the
+    env var are folded away."""
+    panel = kw.TriagePanel(sandbox)
+    assert list(panel.form.line.children) == [panel.form.method, panel.form.url, panel.button]
+    folded = widgets_of(panel.form.more)
+    for widget in (panel.form.headers, panel.form.body, panel.form.local_address,
+                   panel.budget, panel.patience, panel.form.secret.env):
+        assert any(widget is x for x in folded)
+    assert panel.form.more.selected_index is None
 
 
 def test_triage_button_click_runs_the_diagnosis(sandbox):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ("00_start_here", "01_permissions", "02_api_keys", "03_ip_allowlist", "04_rate_limits",
          "05_authentication", "06_security_policies", "07_gateway_configuration",
-         "08_error_rates_over_time", "09_use_kit_in_your_code")
+         "08_error_rates_over_time", "09_use_kit_in_your_code", "10_gateway_audit")
 CANARY = "CANARY-NB-5f1e2d3c4b"
 CELL_TIMEOUT = 60
 
@@ -101,6 +101,15 @@ def test_every_notebook_is_there() -> None:
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == list(NAMES)
     readme = (ROOT / "README.md").read_text()
     assert [name for name in NAMES if f"`{name}`" not in readme] == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_where_next_lists_every_notebook(name: str) -> None:
+    """The 'Where next' table at the end links every notebook, by its file name."""
+    cells = [c.source for c in load(name).cells
+             if c.cell_type == "markdown" and c.source.lstrip().startswith("## Where next")]
+    assert cells, f"{name} has no 'Where next' cell"
+    assert [n for n in NAMES if f"({n}.ipynb)" not in cells[-1]] == []
 
 
 @pytest.mark.parametrize("name", NAMES)

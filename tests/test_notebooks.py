@@ -190,7 +190,7 @@ def test_canary_secret_never_reaches_the_saved_notebook(
     monkeypatch.setenv("KIT_NB_CANARY", CANARY)  # the kernel inherits it; no cell source holds it
     nb = load("00_start_here")
     shown = next(i for i, cell in enumerate(nb.cells)
-                 if cell.source.startswith("panel = kit.widgets.TriagePanel("))
+                 if "panel = kit.widgets.TriagePanel(" in cell.source)
     nb.cells.insert(shown + 1, nbformat.v4.new_code_cell(SECRET_CELL))
     execute(nb, store_widget_state=True)
     saved = tmp_path / "00_canary.ipynb"

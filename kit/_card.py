@@ -140,7 +140,7 @@ def evidence(finding: Finding) -> list[str]:
     return _distinct(finding.evidence, limit=0.8)
 
 
-def _distinct(items: Iterable[str], *, limit: float = 0.5) -> list[str]:
+def _distinct(items: Iterable[str], *, limit: float = 0.45) -> list[str]:
     """Items in order, each dropped when most of its words are already in a kept one."""
     kept: list[tuple[str, set[str]]] = []
     for item in items:

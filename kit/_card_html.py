@@ -26,12 +26,21 @@ TD = f"padding:2px 8px;border-bottom:1px solid {FAINT};text-align:left;vertical-
 MUTED = "opacity:0.72"
 
 
-def card(d: Diagnosis, *, probes: str = "", report: str = "") -> str:
+REVEAL = ('<img alt="" width="1" height="1" style="display:block" src="data:image/gif;base64,'
+          'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" onload="var c=this.closest('
+          '\'.jp-OutputArea-output\')||this.closest(\'.kit-card\');'
+          'if(c){c.scrollIntoView({block:\'start\'})}">')
+"""A one-pixel image whose load scrolls its panel (form and card) into view: in JupyterLab,
+Run All scrolls to the last cell, so the panel's first verdict would otherwise be out of sight."""
+
+
+def card(d: Diagnosis, *, probes: str = "", report: str = "", reveal: bool = False) -> str:
     """The verdict card: status and time, the server's words (headers folded), the cause and
     its probability, evidence, fixes, the runners-up in one muted line, then what was sent.
 
     ``probes`` is extra HTML placed with the probe table (a chart); ``report`` is the
-    Markdown report, shown folded with a Copy button.
+    Markdown report, shown folded with a Copy button; ``reveal`` scrolls the card into view
+    when a browser shows it (a panel's fresh verdict).
     """
     e = html.escape
     top = d.top
@@ -74,7 +83,7 @@ def card(d: Diagnosis, *, probes: str = "", report: str = "") -> str:
     out.append(_list("Notes", d.notes))
     if report:
         out.append(copy_box(report, "Markdown report for a ticket"))
-    out.append("</div>")
+    out.append((REVEAL if reveal else "") + "</div>")
     return "\n".join(x for x in out if x)
 
 

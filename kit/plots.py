@@ -8,6 +8,7 @@ time axes are UTC. ``to_png`` / ``to_svg`` render a Figure or Axes without any G
 from __future__ import annotations
 
 import datetime as dt
+import http
 import io
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -32,7 +33,7 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
 VERDICT_COLOURS = {"allowed": OKABE_ITO["green"], "forbidden": OKABE_ITO["vermillion"],
                    "unauthenticated": OKABE_ITO["orange"], "rate_limited": OKABE_ITO["purple"],
                    "not_found": OKABE_ITO["sky"], "other": OKABE_ITO["yellow"],
-                   "error": OKABE_ITO["grey"], "skipped": "#F2F2F2"}
+                   "error": OKABE_ITO["grey"], "skipped": "#BBBBBB"}
 OUTCOME_COLOURS = {"allowed": OKABE_ITO["green"], "refused": OKABE_ITO["vermillion"],
                    "other status": OKABE_ITO["sky"], "error": OKABE_ITO["grey"]}
 _num = cast("Callable[[dt.datetime], float]", mdates.date2num)  # matplotlib.dates is untyped
@@ -60,28 +61,40 @@ def outcome(exchange: Exchange) -> str:
 
 
 def probe_matrix(diagnosis: Diagnosis, ax: Axes | None = None) -> Axes:
-    """One bar per exchange (its label), length = response time, colour = outcome."""
+    """What each probe got back: one tile per exchange (its label), coloured by outcome
+    (allowed, refused, other status, no answer) and reading its status; no timings."""
     exchanges = diagnosis.exchanges
-    ax = _axes(ax, (7.0, 1.2 + 0.45 * max(len(exchanges), 1)))
-    times = [(e.elapsed or 0.0) * 1000 for e in exchanges]
-    floor = max(times, default=0.0) * 0.01 or 1.0  # a zero-time bar still shows its colour
+    ax = _axes(ax, (7.0, 0.9 + 0.38 * max(len(exchanges), 1)))
     kinds = [outcome(e) for e in exchanges]
-    rows = range(len(exchanges))
-    ax.barh(list(rows), [max(t, floor) for t in times],
-            color=[OUTCOME_COLOURS[k] for k in kinds], edgecolor="black", linewidth=0.5)
-    for y, (e, t) in enumerate(zip(exchanges, times, strict=True)):
-        text = str(e.status) if e.status is not None else (e.error.kind if e.error else "error")
-        ax.annotate(text, (max(t, floor), y), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=9)
-    ax.set_yticks(list(rows), [e.label for e in exchanges])
+    rows = list(range(len(exchanges)))
+    ax.barh(rows, [1.0] * len(rows), color=[OUTCOME_COLOURS[k] for k in kinds],
+            edgecolor="none", height=0.78)
+    for y, (e, kind) in enumerate(zip(exchanges, kinds, strict=True)):
+        status = _status_text(e)
+        ax.text(0.02, y, f"{status} · {kind}", va="center", ha="left", fontsize=9,
+                color=_ink(OUTCOME_COLOURS[kind]), gid="ink")
+    ax.set_yticks(rows, [e.label for e in exchanges])
     ax.invert_yaxis()
-    ax.set_xlabel("response time (ms)")
-    ax.set_ylabel("probe")
-    ax.margins(x=0.15)
-    cause = diagnosis.cause.value if diagnosis.cause else "no cause found"
-    ax.set_title(f"Probes sent: {len(exchanges)} (most likely: {cause})")
-    _legend(ax, {k: OUTCOME_COLOURS[k] for k in OUTCOME_COLOURS if k in kinds}, "outcome")
+    ax.set_xlim(0, 1)
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    refused = sum(k == "refused" for k in kinds)
+    ax.set_title(f"What each probe got back: {refused} of {len(exchanges)} refused",
+                 loc="left", fontsize=10)
+    _legend(ax, {k: OUTCOME_COLOURS[k] for k in OUTCOME_COLOURS if k in kinds}, "outcome",
+            outside=True)
     return ax
+
+
+def _status_text(e: Exchange) -> str:
+    if e.status is None:
+        return f"no answer ({e.error.kind})" if e.error else "no answer"
+    try:
+        return f"{e.status} {http.HTTPStatus(e.status).phrase}"
+    except ValueError:
+        return str(e.status)
 
 
 def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
@@ -97,7 +110,7 @@ def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
             text = str(cell.status) if cell.status is not None else {
                 "skipped": "skipped", "error": "no answer"}.get(cell.verdict, cell.verdict)
             ax.text(j, i, text, ha="center", va="center", fontsize=10,
-                    color=_ink(VERDICT_COLOURS[cell.verdict]))
+                    color=_ink(VERDICT_COLOURS[cell.verdict]), gid="ink")
     ax.set_xticks(range(cols), _short(matrix.endpoints), rotation=15, ha="right")
     ax.set_yticks(range(rows), list(matrix.labels))
     ax.set_xlabel("endpoint")
@@ -198,11 +211,51 @@ def _token_state(info: JwtInfo, now: dt.datetime, whose: str) -> str:
     return f"valid by {whose}, no expiry"
 
 
+NEUTRAL = "#808080"
+"""Text, axes and rules of a rendered chart: mid grey reads on white and on JupyterLab's dark
+background alike (contrast about 4:1 on both), and the background is transparent."""
+
+
 def to_png(fig_or_ax: Figure | Axes, *, dpi: int = 100) -> bytes:
-    """The figure (of an Axes, or itself) as PNG bytes."""
+    """The figure (of an Axes, or itself) as PNG bytes on a transparent background, its
+    black text and rules turned mid grey, so it reads in light and dark notebook themes."""
     buffer = io.BytesIO()
-    _figure(fig_or_ax).savefig(buffer, format="png", dpi=dpi)
+    figure = theme_safe(_figure(fig_or_ax))
+    figure.savefig(buffer, format="png", dpi=dpi, transparent=True)
     return buffer.getvalue()
+
+
+def theme_safe(figure: Figure) -> Figure:
+    """Recolour what matplotlib draws black (text, spines, ticks, outlines, legend frames) to
+    ``NEUTRAL`` and drop the white slabs; text set on a coloured tile (gid "ink") is kept."""
+    from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch as AnyPatch
+    from matplotlib.spines import Spine
+    from matplotlib.text import Text
+
+    def dark(colour: Any) -> bool:
+        r, g, b = to_rgb(colour)
+        return 0.299 * r + 0.587 * g + 0.114 * b < 0.3
+
+    for text in figure.findobj(Text):
+        if text.get_gid() != "ink" and dark(text.get_color()):
+            text.set_color(NEUTRAL)
+    for ax in figure.axes:
+        ax.tick_params(colors=NEUTRAL, which="both")
+        ax.set_facecolor("none")
+    for spine in figure.findobj(Spine):
+        spine.set_edgecolor(NEUTRAL)
+    for line in figure.findobj(Line2D):
+        if dark(line.get_color()):
+            line.set_color(NEUTRAL)
+    for patch in figure.findobj(AnyPatch):
+        if not isinstance(patch, Spine) and patch.get_linewidth() and dark(patch.get_edgecolor()):
+            patch.set_edgecolor(NEUTRAL)
+    for legend in figure.findobj(Legend):
+        legend.get_frame().set_facecolor("none")
+        legend.get_frame().set_edgecolor(NEUTRAL)
+    return figure
 
 
 def to_svg(fig_or_ax: Figure | Axes) -> str:

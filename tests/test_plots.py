@@ -52,8 +52,9 @@ def legend_texts(ax: object) -> list[str]:
     return [t.get_text() for t in legend.get_texts()]
 
 
-def test_probe_matrix_has_one_coloured_bar_per_exchange() -> None:
-    """Three exchanges give three bars, labelled by probe, coloured by outcome."""
+def test_probe_matrix_shows_each_probes_outcome_and_status() -> None:
+    """Three exchanges give three tiles, labelled by probe, coloured by outcome and reading
+    the status; response time is not what the chart is about."""
     ax = plots.probe_matrix(diagnosis())
     assert len(ax.patches) == 3
     assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline", "browser UA", "ipv6"]
@@ -61,10 +62,11 @@ def test_probe_matrix_has_one_coloured_bar_per_exchange() -> None:
     from matplotlib.colors import to_rgb
 
     assert colours == [to_rgb(plots.OUTCOME_COLOURS[k]) for k in ("refused", "allowed", "error")]
-    assert ax.get_xlabel() == "response time (ms)"
-    assert ax.get_title().startswith("Probes sent: 3")
+    assert "time" not in ax.get_xlabel()
+    assert ax.get_title(loc="left") == "What each probe got back: 1 of 3 refused"
     assert legend_texts(ax) == ["allowed", "refused", "error"]
-    assert [t.get_text() for t in ax.texts] == ["403", "200", "timeout"]
+    assert [t.get_text() for t in ax.texts] == ["403 Forbidden · refused", "200 OK · allowed",
+                                                "no answer (timeout) · error"]
     assert to_png_ok(ax)
 
 

@@ -514,3 +514,13 @@ def test_key_panel_lints_header_names_not_query_parameters(sandbox):
     assert "underscore_header" not in {i.code for i in panel.run().issues}
     panel.name.value = "X_Api_Key"
     assert "underscore_header" in {i.code for i in panel.run().issues}
+
+
+def test_an_empty_chart_is_hidden_not_a_broken_image(sandbox):
+    """A chart widget without a picture is not displayed; once drawn, it is."""
+    panel = kw.JwtPanel(sandbox)
+    assert panel.timeline.value == b""
+    assert panel.timeline.layout.display == "none"
+    panel.run()
+    assert bytes(panel.timeline.value).startswith(PNG)
+    assert panel.timeline.layout.display == ""

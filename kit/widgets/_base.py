@@ -51,8 +51,16 @@ def png(axes: Any) -> bytes:
 
 
 def image() -> Any:
-    """An empty PNG ``Image`` widget that fills its cell up to a readable width."""
-    return w.Image(format="png", value=b"", layout=w.Layout(max_width="760px"))
+    """An empty PNG ``Image`` widget that fills its cell up to a readable width; hidden while
+    it has no picture, so no broken-image placeholder shows before the first run."""
+    picture = w.Image(format="png", value=b"", layout=w.Layout(max_width="760px",
+                                                                display="none"))
+
+    def show(change: dict[str, Any]) -> None:
+        picture.layout.display = "" if change["new"] else "none"
+
+    picture.observe(show, names="value")
+    return picture
 
 
 class Feedback:

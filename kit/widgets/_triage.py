@@ -96,7 +96,7 @@ class TriagePanel(Panel):
         chart = (f'<img alt="{html.escape(_chart_alt(diagnosis))}" style="max-width:100%" '
                  f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">'
                  if self.chart else "")
-        self.result.value = card(diagnosis, probes=chart, report=self.markdown)
+        self.result.value = card(diagnosis, probes=chart, report=self.markdown, reveal=True)
 
 
 def _chart_alt(diagnosis: Diagnosis) -> str:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the names below load on first use; these imports are for ty
         diagnosis_hook,
         raise_for_refusal,
     )
+    from ._incidents import incidents
     from ._keycheck import KeyAge, Placement, key_age, key_locations
     from ._logs import Log, Skipped, load_log
     from ._monitor import RateLimitMonitor, Sample, pacing_advice
@@ -139,6 +140,7 @@ _EXPORTS: dict[str, str] = {
     "SpikeReport": "._spikes",
     "cause_mix": "._spikes",
     "explain_spikes": "._spikes",
+    "incidents": "._incidents",
     "spikes": "._spikes",
     "Forecast": "._timeline",
     "HeadroomPoint": "._timeline",
@@ -240,6 +242,7 @@ __all__ = [
     "explain",
     "explain_spikes",
     "headroom_series",
+    "incidents",
     "inspect_jwt",
     "jwt_claims",
     "key_age",

@@ -59,6 +59,25 @@ def test_timeline_panel_finds_each_incident_of_the_sample_log(
     assert panel.path.value.endswith("sample-access.log.gz")
 
 
+def test_three_incidents_show_as_three_rows_not_their_windows(
+        sample_run: tuple[kw.TimelinePanel, kw.TimelineReport]) -> None:
+    """The seeded log's three incidents flag many adjacent windows, merged into three rows,
+    each spanning its incident's first window and explained once."""
+    panel, report = sample_run
+    assert len(report.spikes) > 3 * 2
+    assert len(report.reports) == 3
+    for found, injected in zip(report.reports, report.incidents, strict=True):
+        assert found.spike.start == injected.start
+        assert found.spike.end is not None
+        assert found.spike.end > found.spike.start
+        assert found.spike.count == sum(s.count for s in report.spikes
+                                        if found.spike.start <= s.start < found.spike.end)
+    table = panel.spike_table.value
+    assert table.count("<tr>") == (1 + 3) + (1 + len(report.incidents))  # two tables
+    assert "rate_limit" not in table  # labels people read, not ids
+    assert "Rate limit or quota exceeded" in table
+
+
 def test_timeline_panel_shows_charts_table_and_skipped_count(
         sample_run: tuple[kw.TimelinePanel, kw.TimelineReport]) -> None:
     """Charts as PNGs, the spikes table, the incidents, 'Skipped lines: 0'; no red message."""
@@ -66,14 +85,14 @@ def test_timeline_panel_shows_charts_table_and_skipped_count(
     assert bytes(panel.rates_chart.value).startswith(PNG)
     assert bytes(panel.status_chart.value).startswith(PNG)
     assert panel.latency_chart.layout.display == "none"  # a combined log has no times
-    assert f"Spike windows ({len(report.spikes)})" in panel.spike_table.value
-    assert "403/429 rate vs baseline" in panel.spike_table.value
+    assert "Incidents (3)" in panel.spike_table.value
+    assert "refused (403/429)" in panel.spike_table.value
     assert "What really happened" in panel.spike_table.value
     assert "Skipped lines: 0" in panel.skipped.value
     assert panel.feedback.error.value == ""
     assert panel.progress.value == panel.progress.max
     assert repr(report).startswith("<TimelineReport 50000 requests in ")
-    assert "Spike windows" in report._repr_html_()
+    assert "Incidents (3)" in report._repr_html_()
 
 
 def test_garbage_lines_are_counted_and_shown(tmp_path: Path) -> None:

@@ -524,3 +524,17 @@ def test_an_empty_chart_is_hidden_not_a_broken_image(sandbox):
     panel.run()
     assert bytes(panel.timeline.value).startswith(PNG)
     assert panel.timeline.layout.display == ""
+
+
+def test_key_panel_says_a_padded_key_is_valid_once_stripped(sandbox):
+    """A good key with a trailing newline and spaces: accepted once stripped, and said so
+    (no 'invalid, revoked' advice that would make someone regenerate a good key)."""
+    panel = kw.KeyPanel(sandbox, scenario="api-key-wrong-header")
+    good = panel.key.value()
+    panel.key.set(f"  {good}\n")
+    report = panel.run()
+    assert report is not None, panel.feedback.error.value
+    assert report.accepted_in
+    assert "valid once stripped" in panel.result.value
+    assert "probably invalid" not in panel.result.value
+    assert "Illegal header value" not in panel.result.value

@@ -153,9 +153,14 @@ def _html(report: KeyReport, *, probed: bool) -> str:
         parts.append("<p>No problem found in how the key is written.</p>")
     if probed:
         accepted = report.accepted_in
+        padded = {i.code for i in report.issues} & {"whitespace", "newline"}
         verdict = (f"The API accepts the key in: {', '.join(accepted)}." if accepted else
                    "The API accepted the key in none of the places tried: the key itself is "
                    "probably invalid, revoked or not enabled for this API.")
+        if accepted and padded:
+            verdict = (f"The key is valid once stripped: without its surrounding whitespace the "
+                       f"API accepts it in {', '.join(accepted)}. Strip it where you store or "
+                       "read it (no need for a new key).")
         parts += ["<b>Where the API wants it</b>", f"<p>{e(verdict)}</p>", table_html(
             ("sent as", "status", "accepted"),
             [(p.where, p.status if p.status is not None else p.error or "no response",

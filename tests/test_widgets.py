@@ -538,3 +538,19 @@ def test_key_panel_says_a_padded_key_is_valid_once_stripped(sandbox):
     assert "valid once stripped" in panel.result.value
     assert "probably invalid" not in panel.result.value
     assert "Illegal header value" not in panel.result.value
+
+
+def test_allowlist_panel_says_the_two_lists_differ(sandbox):
+    """Your list admits the address the echo saw but the server refuses it: the panel says the
+    lists differ, and never claims both 'the server sees 127.0.0.1' and 'your NAT's address'."""
+    panel = kw.AllowlistPanel(sandbox)
+    panel.allowlist.value = "127.0.0.1/32\n"
+    report = panel.run()
+    assert report is not None, panel.feedback.error.value
+    assert report.egress.address == "127.0.0.1"
+    assert report.check is not None
+    assert report.check.allowed
+    page = panel.result.value
+    assert "The two lists differ" in page
+    assert "The server sees" not in page
+    assert page.count("beyond a NAT") == 1

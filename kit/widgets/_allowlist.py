@@ -67,7 +67,10 @@ class AllowlistPanel(Panel):
         self.result = w.HTML("")
         self.report: AllowlistReport | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.echo, self.allowlist, self.budget, self.button,
+        self.form.attach(self.button, self.budget)
+        self.form.advanced.children = tuple(x for x in self.form.advanced.children
+                                            if x is not self.form.local_address)
+        self.root = w.VBox([self.form.box, self.form.local_address, self.echo, self.allowlist,
                             self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:
@@ -118,8 +121,9 @@ def _html(report: AllowlistReport) -> str:
     e = html.escape
     egress, allowlist, check = report.egress, report.allowlist, report.check
     if egress.address:
-        seen = (f"<p>The server sees your requests come from <b>{e(egress.address)}</b> "
-                f"(IPv{egress.family}).</p>")
+        seen = (f"<p>The IP echo saw your requests come from <b>{e(egress.address)}</b> "
+                f"(IPv{egress.family}): the address a server on the echo's side of your "
+                "network sees.</p>")
     else:
         seen = f"<p>Your egress address is unknown: {e(egress.error or 'no answer')}.</p>"
     parts = ["<b>Egress address</b>", seen, f"<p>{e(FAMILY_NOTE)}</p>", "<b>Allowlist</b>"]
@@ -134,8 +138,15 @@ def _html(report: AllowlistReport) -> str:
                  + (f" ({families})" if families else "") + ".</p>")
     if check is not None:
         verdict = "admits" if check.allowed else "does not admit"
-        parts.append(f"<p>The allowlist <b>{verdict}</b> {e(str(egress.address))}: "
+        parts.append(f"<p>Your allowlist <b>{verdict}</b> {e(str(egress.address))}: "
                      f"{e(check.note)}.</p>")
+        refused = report.diagnosis is not None and report.diagnosis.status in (401, 403)
+        if check.allowed and refused:
+            parts.append(f"<p><b>The two lists differ:</b> your list admits "
+                         f"{e(str(egress.address))}, but the server refused a request from it. "
+                         "The list the server enforces is not the one you have here (or the "
+                         "server sees another address: a proxy, NAT or the other IP family)."
+                         "</p>")
     if report.diagnosis is not None:
         parts += ["<b>Probe from the chosen address</b>", report.diagnosis.to_html()]
     return "\n".join(parts)

@@ -79,10 +79,12 @@ def own_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def open_and_run_all(page: Any, lab: Lab, name: str) -> Any:
-    """Open a notebook, Run All, wait until no cell is running; the notebook panel."""
+    """Open a notebook alone (a fresh workspace: no tab of the last one), Run All, wait
+    until no cell is running; the notebook panel."""
     from playwright.sync_api import expect
 
-    page.goto(f"{lab.base_url}/lab/tree/notebooks/{name}.ipynb?token={lab.token}")
+    page.goto(f"{lab.base_url}/lab/workspaces/{name}/tree/notebooks/{name}.ipynb"
+              f"?reset&token={lab.token}")
     notebook = page.locator(".jp-NotebookPanel")
     expect(page.get_by_role("button", name=re.compile(r"Python 3.*\| Idle"))
            ).to_be_visible(timeout=60_000)
@@ -164,9 +166,10 @@ def test_screenshots_of_every_notebook_after_run_all(jupyter: Lab) -> None:
                 time.sleep(1.0)  # the last images decode
                 if marker in page.content():
                     problems.append(f"{name}: a red error message")
-                broken = page.evaluate(
+                broken = page.evaluate(  # shown (not display:none) yet with no picture
                     "[...document.querySelectorAll('.jp-NotebookPanel img')]"
-                    ".filter(i => i.complete && i.naturalWidth === 0).length")
+                    ".filter(i => i.offsetParent !== null && i.complete"
+                    " && i.naturalWidth === 0).length")
                 if broken:
                     problems.append(f"{name}: {broken} broken image(s)")
                 for theme in THEMES:
@@ -195,6 +198,8 @@ def shoot(page: Any, path: Path) -> None:
     height = page.evaluate("Math.max(...[...document.querySelectorAll("
                            "'.jp-WindowedPanel-outer')].map(e => e.scrollHeight), 900)")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 160, 16_000)})
+    page.evaluate("document.querySelectorAll('.jp-WindowedPanel-outer')"
+                  ".forEach(e => { e.scrollTop = 0; })")
     time.sleep(0.5)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -71,6 +71,11 @@ class ScopeDiff:
     missing: tuple[str, ...]
     extra: tuple[str, ...]
 
+    def _repr_html_(self) -> str:
+        from ._reprs import scope_diff_html
+
+        return scope_diff_html(self)
+
     @property
     def sufficient(self) -> bool:
         """True when nothing required is missing."""
@@ -166,5 +171,10 @@ def _index(items: tuple[str, ...], wanted: str, what: str) -> int:
         raise KeyError(f"no {what} {wanted!r}; known: {', '.join(items)}") from None
 
 
+VERDICT_WORDS = {"error": "no answer", "skipped": "not sent"}
+"""How a Cell's verdict reads in a table (the ids themselves stay stable for code)."""
+
+
 def _show(cell: Cell) -> str:
-    return cell.verdict if cell.status is None else f"{cell.status} {cell.verdict}"
+    words = VERDICT_WORDS.get(cell.verdict, cell.verdict.replace("_", " "))
+    return words if cell.status is None else f"{cell.status} {words}"

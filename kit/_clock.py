@@ -35,6 +35,11 @@ class ClockSkew:
     error: str | None
     status: int | None = None
 
+    def _repr_html_(self) -> str:
+        from ._reprs import clock_skew_html
+
+        return clock_skew_html(self)
+
     @property
     def message(self) -> str:
         """One sentence for a report."""

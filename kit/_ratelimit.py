@@ -72,6 +72,11 @@ class RateLimit:
     retry_after: dt.timedelta | None = None
     reset_format: str | None = None
 
+    def _repr_html_(self) -> str:
+        from ._reprs import rate_limit_html
+
+        return rate_limit_html(self)
+
     @property
     def exhausted(self) -> bool:
         """Nothing left, or no count given but the server asked the caller to wait."""

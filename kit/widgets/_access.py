@@ -200,6 +200,5 @@ def _html(report: AccessReport) -> str:
                    f"is missing {', '.join(d.missing)}")
         parts.append(f"<p><b>Scopes</b>: {html.escape(str(report.scope_label))} on "
                      f"{html.escape(str(report.scope_endpoint))} {html.escape(verdict)}.</p>")
-        parts.append(table_html(("held", "required", "missing", "extra"), [
-            tuple(", ".join(x) or "-" for x in (d.held, d.required, d.missing, d.extra))]))
+        parts.append(d._repr_html_())
     return "\n".join(parts)

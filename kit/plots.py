@@ -26,6 +26,7 @@ from ._diagnosis import Diagnosis
 from ._exchange import Exchange
 from ._monitor import Sample, exhaustion_forecast
 from ._ratelimit import human_span
+from ._theme import NEUTRAL, themed
 from ._tokens import JwtInfo
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -60,6 +61,7 @@ def outcome(exchange: Exchange) -> str:
     return "refused" if exchange.status in (401, 403, 407, 429, 451) else "other status"
 
 
+@themed
 def probe_matrix(diagnosis: Diagnosis, ax: Axes | None = None) -> Axes:
     """What each probe got back: one tile per exchange (its label), coloured by outcome
     (allowed, refused, other status, no answer) and reading its status; no timings."""
@@ -97,6 +99,7 @@ def _status_text(e: Exchange) -> str:
         return str(e.status)
 
 
+@themed
 def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
     """Credentials (rows) x endpoints (columns); colour = verdict, text = status."""
     rows, cols = len(matrix.labels), len(matrix.endpoints)
@@ -123,6 +126,7 @@ def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@themed
 def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     """Requests remaining (and the limit) over UTC time, the next reset, and the forecast."""
     ax = _axes(ax, (8.0, 4.0))
@@ -163,6 +167,7 @@ def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     return ax
 
 
+@themed
 def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | None = None,
                  ax: Axes | None = None) -> Axes:
     """iat, nbf and exp on a UTC time line, the validity span, and both clocks."""
@@ -181,7 +186,7 @@ def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | N
         ax.barh(0, _num(end) - _num(start), left=_num(start),
                 height=0.3, color=OKABE_ITO["green"], alpha=0.35, label="valid span")
     for name, when in marks.items():
-        ax.plot([_num(when)], [0.0], marker="|", markersize=22, color="black")
+        ax.plot([_num(when)], [0.0], marker="|", markersize=22, color=NEUTRAL)
         ax.annotate(f"{name}\n{when:%H:%M:%S}", (_num(when), 0), xytext=(0, 14),
                     textcoords="offset points", ha="center", fontsize=8)
     ax.axvline(_num(now), color=OKABE_ITO["blue"], label=f"your clock {now:%H:%M:%S}")
@@ -209,11 +214,6 @@ def _token_state(info: JwtInfo, now: dt.datetime, whose: str) -> str:
     if info.exp is not None:
         return f"valid by {whose}, expires {relative(info.exp, now)}"
     return f"valid by {whose}, no expiry"
-
-
-NEUTRAL = "#808080"
-"""Text, axes and rules of a rendered chart: mid grey reads on white and on JupyterLab's dark
-background alike (contrast about 4:1 on both), and the background is transparent."""
 
 
 def to_png(fig_or_ax: Figure | Axes, *, dpi: int = 100) -> bytes:
@@ -275,7 +275,7 @@ def _figure(fig_or_ax: Figure | Axes) -> Figure:
 
 
 def _legend(ax: Axes, colours: dict[str, str], title: str, *, outside: bool = False) -> None:
-    handles = [Patch(facecolor=c, edgecolor="black", linewidth=0.5, label=k.replace("_", " "))
+    handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=k.replace("_", " "))
                for k, c in colours.items()]
     if outside:
         ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.01, 1),

@@ -554,3 +554,13 @@ def test_allowlist_panel_says_the_two_lists_differ(sandbox):
     assert "The two lists differ" in page
     assert "The server sees" not in page
     assert page.count("beyond a NAT") == 1
+
+
+@pytest.mark.parametrize(("pace", "down", "said"), [
+    (6.93, True, "6 requests a minute"), (6.93, False, "7 requests a minute"),
+    (1.0, True, "1 request a minute"), (0.5, True, "one request every 120 s")])
+def test_paces_are_said_without_false_precision(pace, down, said):
+    """'6.93 requests a minute' reads as 6 (a ceiling to stay under is rounded down)."""
+    from kit.widgets._history import _pace
+
+    assert _pace(pace, down=down) == said

@@ -270,13 +270,27 @@ def _html(report: HistoryReport) -> str:
     if f.at is not None and report.headroom and f.at <= report.headroom[-1].at:
         parts.append(f"<p>The limit ran out at {f.at:%H:%M:%S} UTC.</p>")
     elif f.at is not None:
-        parts.append(f"<p>At {f.pace_per_min:.3g} requests a minute the limit runs out at "
+        parts.append(f"<p>At about {_pace(f.pace_per_min)} the limit runs out at "
                      f"{f.at:%H:%M:%S} UTC{' (before it resets)' * f.exhausts_before_reset}.</p>")
     if f.remaining == 0 and f.reset is not None:
         parts.append(f"<p>None left: it resets at {f.reset:%H:%M:%S} UTC; wait until then.</p>")
     elif f.fitting_pace_per_min is not None:
-        parts.append(f"<p>A pace that fits: {f.fitting_pace_per_min:.3g} requests a minute."
+        parts.append(f"<p>A pace that fits: at most {_pace(f.fitting_pace_per_min, down=True)}."
                      "</p>")
     if report.spikes:
         parts.append(f"<p>{len(report.spikes)} windows with a spike of 403/429.</p>")
     return "\n".join(parts)
+
+
+def _pace(per_minute: float, *, down: bool = False) -> str:
+    """A pace as people say it, without false precision: '6 requests a minute' (rounded down
+    when it is a ceiling to stay under), 'one request every 20 s' below one a minute."""
+    import math
+
+    if per_minute >= 1:
+        whole = math.floor(per_minute) if down else round(per_minute)
+        return f"{whole} request{'s' * (whole != 1)} a minute"
+    if per_minute <= 0:
+        return "no requests"
+    every = math.ceil(60 / per_minute) if down else round(60 / per_minute)
+    return f"one request every {every} s"

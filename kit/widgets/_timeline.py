@@ -221,8 +221,10 @@ def spikes_html(reports: tuple[SpikeReport, ...]) -> str:
              " ".join(r.evidence)) for r in reports]
     table = table_html(("when (UTC)", "refused (403/429)", "endpoints", "clients", "cause",
                         "evidence"), rows)
+    if len(reports) <= 8:  # a few rows are shown whole; many scroll in a box
+        return f"<b>Incidents ({len(reports)})</b>{table}"
     return (f"<b>Incidents ({len(reports)})</b>"
-            f'<div style="max-height:24em;overflow:auto">{table}</div>')
+            f'<div style="max-height:32em;overflow:auto">{table}</div>')
 
 
 def _when(spike: Spike) -> str:

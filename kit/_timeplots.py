@@ -60,9 +60,12 @@ def time_axis(ax: Axes) -> None:
 
 def _empty(ax: Axes, title: str, note: str) -> Axes:
     """A titled note instead of a chart (no ticks: an empty axis has no time to show)."""
+    from matplotlib.ticker import NullFormatter, NullLocator
+
     ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    for axis in (ax.xaxis, ax.yaxis):  # a date formatter given no ticks fails (IndexError)
+        axis.set_major_locator(NullLocator())
+        axis.set_major_formatter(NullFormatter())
     ax.text(0.5, 0.5, note, ha="center", va="center", transform=ax.transAxes)
     return ax
 

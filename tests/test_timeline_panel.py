@@ -193,3 +193,40 @@ def test_history_monitor_bad_url_is_a_red_message(tmp_path: Path) -> None:
     panel = kw.HistoryMonitorPanel(url="not a url", store_path=tmp_path / "x.sqlite")
     assert panel.run() is None
     assert "Could not start the monitor" in panel.feedback.error.value
+
+
+def test_default_history_is_per_user_and_per_notebook(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """The default file sits in the user's state folder, named after the notebook."""
+    from kit.widgets._history import default_store
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/notebooks/08_error_rates_over_time.ipynb")
+    assert default_store() == tmp_path / "forbidden-kit" / "08_error_rates_over_time.sqlite"
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    assert default_store() == tmp_path / "forbidden-kit" / "history.sqlite"
+    assert default_store("my report") == tmp_path / "forbidden-kit" / "my_report.sqlite"
+
+
+def test_a_full_history_file_is_set_aside_not_grown(sandbox: Any, tmp_path: Path) -> None:
+    """A file holding keep_rows exchanges becomes '<name>.previous.sqlite' (one kept) and the
+    panel goes on in a fresh file, so the history never grows without bound."""
+    store = tmp_path / "history.sqlite"
+    panel = monitor(sandbox, "127.0.0.9", store, steps=3, budget=6, keep_rows=3)
+    assert panel.run() is not None, panel.feedback.error.value
+    assert len(panel.store()) == 3
+    assert panel.set_aside is None
+    assert panel.run() is not None, panel.feedback.error.value  # the next run starts afresh
+    previous = tmp_path / "history.previous.sqlite"
+    assert panel.set_aside == previous
+    assert len(panel.store()) == 3
+    with kit.open_history(previous) as old:
+        assert len(old) == 3
+
+
+def test_an_empty_history_charts_a_note_not_a_crash(sandbox: Any, tmp_path: Path) -> None:
+    """Refreshing before anything was recorded shows 'no counts yet', not a red bug message."""
+    panel = kw.HistoryMonitorPanel(sandbox, store_path=tmp_path / "empty.sqlite")
+    report = panel.refresh()
+    assert report.stored == 0
+    assert bytes(panel.headroom_chart.value).startswith(PNG)

@@ -145,7 +145,7 @@ def to_text(d: Diagnosis, *, color: bool = False) -> str:
             lines += [paint(f"  {title}:", "cyan"), *(_bullet(x, "    ") for x in items)]
         blocks.append(lines)
     blocks.append([paint(line, "dim")] if (line := runners_up_line(d)) else [])
-    blocks.append([_layer_line(d)] if d.layer else [])
+    blocks.append(_wrap(_layer_line(d), "") if d.layer else [])
     blocks.append(_text_list(paint("Next steps:", "cyan"), d.next_steps))
     if d.exchanges:
         blocks.append([paint(_probes_title(d) + ":", "cyan"),

@@ -56,6 +56,7 @@ def jupyter_env(base: Path) -> dict[str, str]:
         "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
         "IPYTHONDIR": str(dirs["ipython"]),
         "MPLBACKEND": "agg",
+        "XDG_STATE_HOME": str(base / "state"),  # the history panels write here, not in ~
     }
 
 

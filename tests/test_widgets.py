@@ -223,7 +223,7 @@ def test_bad_input_shows_a_red_message(sandbox, field, value, shown):
     before = len(sandbox.hits)
     assert panel.run() is None
     message = panel.feedback.error.value
-    assert "color:#b00020" in message
+    assert "color:#d93025" in message
     assert shown in message
     assert "Traceback" not in message
     assert panel.diagnosis is None

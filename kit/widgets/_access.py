@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from ._base import STYLE, Feedback, Panel, button, image, png, table_html, wide
+from ._base import STYLE, Feedback, Panel, button, frame, image, png, table_html, wide
 from ._request import CredentialRow
 from ._split import split_request
 
@@ -180,7 +180,7 @@ class AccessMatrixPanel(Panel):
     def _render(self, report: AccessReport) -> None:
         from kit.plots import access_heatmap
 
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         self.heatmap.value = self.feedback.attempt(
             lambda: png(access_heatmap(report.matrix)), what="Could not draw the heatmap",
             todo="the table below is complete without it") or b""

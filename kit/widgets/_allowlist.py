@@ -10,7 +10,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, button, wide
+from ._base import STYLE, Feedback, Panel, button, frame, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class AllowlistPanel(Panel):
         check = allowlist.check(egress.address) if egress.address else None
         report = AllowlistReport(egress, allowlist, check, diagnosis)
         self.report = report
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         return report
 
 
@@ -130,7 +130,7 @@ def _html(report: AllowlistReport) -> str:
     problems = [f"line {p.line}: {p.text!r} — {p.reason}" for p in allowlist.errors]
     problems += [f"line {p.line}: {p.text!r} — note: {p.reason}" for p in allowlist.warnings]
     if problems:
-        parts.append('<ul style="color:#b00020">' + "".join(f"<li>{e(x)}</li>" for x in problems)
+        parts.append('<ul style="color:#d93025">' + "".join(f"<li>{e(x)}</li>" for x in problems)
                      + "</ul>")
     count = len(allowlist.entries)
     families = "/".join(f"IPv{f}" for f in sorted(allowlist.families))

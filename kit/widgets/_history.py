@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from ._base import STYLE, Feedback, Panel, button, image, png, wide
+from ._base import STYLE, Feedback, Panel, button, frame, image, png, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ class HistoryMonitorPanel(Panel):
         report = HistoryReport(str(store.path), target, len(store), len(mine), self.sent,
                                int(self.budget.value), tuple(series), forecast, tuple(rows),
                                tuple(found))
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         self.headroom_chart.value = png(headroom_over_time(series, forecast=forecast))
         self.rates_chart.value = png(error_rates_chart(rows, spikes=found))
         mix = kit.cause_mix(mine)  # recorded 403s only: a 429 or a log line has no cause here

@@ -11,7 +11,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, SecretField, button, table_html, wide
+from ._base import STYLE, Feedback, Panel, SecretField, button, frame, table_html, wide
 from ._request import ScenarioPicker, scenario_names
 from ._split import split_request
 
@@ -138,7 +138,7 @@ class KeyPanel(Panel):
         report = KeyReport(lint_key(key, name="" if self._query_name(name) else name),
                            tuple(placements), age)
         self.report = report
-        self.result.value = _html(report, probed=bool(url))
+        self.result.value = frame(_html(report, probed=bool(url)))
         return report
 
 
@@ -166,6 +166,6 @@ def _html(report: KeyReport, *, probed: bool) -> str:
             [(p.where, p.status if p.status is not None else p.error or "no response",
               "yes" if p.accepted else "no") for p in report.placements])]
     if report.age is not None:
-        colour = "#b00020" if report.age.due else "inherit"
+        colour = "#d93025" if report.age.due else "inherit"
         parts += ["<b>Age</b>", f'<p style="color:{colour}">{e(report.age.message)}</p>']
     return "\n".join(parts)

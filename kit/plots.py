@@ -12,7 +12,6 @@ import http
 import io
 from collections.abc import Callable, Sequence
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
@@ -20,7 +19,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._access import VERDICTS, AccessMatrix
+from ._access import VERDICTS, AccessMatrix, short_labels
 from ._clock import relative
 from ._diagnosis import Diagnosis
 from ._exchange import Exchange
@@ -114,7 +113,7 @@ def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
                 "skipped": "skipped", "error": "no answer"}.get(cell.verdict, cell.verdict)
             ax.text(j, i, text, ha="center", va="center", fontsize=10,
                     color=_ink(VERDICT_COLOURS[cell.verdict]), gid="ink")
-    ax.set_xticks(range(cols), _short(matrix.endpoints), rotation=15, ha="right")
+    ax.set_xticks(range(cols), short_labels(matrix.endpoints), fontsize=9)
     ax.set_yticks(range(rows), list(matrix.labels))
     ax.set_xlabel("endpoint")
     ax.set_ylabel("credential")
@@ -287,14 +286,6 @@ def _legend(ax: Axes, colours: dict[str, str], title: str, *, outside: bool = Fa
 def _ink(colour: str) -> str:
     r, g, b = to_rgb(colour)
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
-def _short(urls: Sequence[str]) -> list[str]:
-    """Paths when every URL shares one host, else host + path."""
-    parts = [urlsplit(u) for u in urls]
-    same = len({p.netloc for p in parts}) <= 1
-    return [(p.path or "/") + (f"?{p.query}" if p.query else "") if same
-            else p.netloc + (p.path or "/") for p in parts]
 
 
 # The time-series charts live in their own module; kit.plots is where they are imported from.

@@ -77,7 +77,7 @@ def test_access_heatmap_cells_and_labels() -> None:
     assert image.get_array().shape == (2, 3)
     assert [t.get_text() for t in ax.texts] == ["401", "404", "200", "403", "429", "skipped"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["none", "member"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["/s/a", "/s/b", "/s/"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["…/a", "…/b", "…/"]
     assert ax.get_title() == "Access matrix: 5 requests, 1 cells skipped"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("endpoint", "credential")
     assert set(legend_texts(ax)) == {"allowed", "forbidden", "unauthenticated", "rate limited",

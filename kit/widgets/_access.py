@@ -190,7 +190,10 @@ def _html(report: AccessReport) -> str:
     """The matrix as a table, why probing stopped early, and the scope diff."""
     matrix = report.matrix
     rows = [(label, *cells) for label, cells in matrix.rows()]
-    parts = [table_html(("credential", *matrix.endpoints), rows)]
+    from kit._access import short_labels
+
+    heads = [label.replace("\n", "") for label in short_labels(matrix.endpoints, width=999)]
+    parts = [table_html(("credential", *heads), rows)]
     if matrix.stopped:
         parts.append(f"<p>Stopped early: {html.escape(matrix.stopped)} "
                      f"({matrix.skipped} cells not probed).</p>")

@@ -40,11 +40,18 @@ _num = cast("Callable[[dt.datetime], float]", mdates.date2num)  # matplotlib.dat
 
 
 def _utc_axis(ax: Axes) -> None:
-    """Date ticks on the x axis, read in UTC (the numbers are matplotlib date numbers)."""
-    locator: Any = mdates.AutoDateLocator
-    formatter: Any = mdates.DateFormatter
-    ax.xaxis.set_major_locator(locator(tz=dt.UTC))
-    ax.xaxis.set_major_formatter(formatter("%H:%M:%S", tz=dt.UTC))
+    """Date ticks on the x axis, read in UTC: clock times, with the date beside them."""
+    auto: Any = mdates.AutoDateLocator  # matplotlib.dates is untyped
+    concise: Any = mdates.ConciseDateFormatter
+    locator = auto(tz=dt.UTC)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(concise(locator, tz=dt.UTC))
+
+
+def _legend_below(ax: Axes) -> None:
+    """The legend under the axes, outside the data (constrained layout makes room)."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8,
+              frameon=False)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -162,7 +169,7 @@ def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     ax.set_ylim(bottom=0)
     left = f"{last.remaining} of {last.limit}" if last.limit is not None else str(last.remaining)
     ax.set_title(f"Rate-limit headroom: {left} left ({len(counted)} samples)")
-    ax.legend(loc="best", fontsize=8)
+    _legend_below(ax)
     return ax
 
 
@@ -201,7 +208,7 @@ def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | N
     _utc_axis(ax)
     ax.set_title("JWT validity: " + _token_state(info, now, "your clock") + (
         "; " + _token_state(info, server_now, "the server's clock") if server_now else ""))
-    ax.legend(loc="lower right", fontsize=8)
+    _legend_below(ax)
     return ax
 
 

@@ -103,6 +103,19 @@ def _find_message(data: Any, depth: int) -> str:
     return ""
 
 
+def address_line(d: Diagnosis) -> str:
+    """For an allowlist verdict, the address the request left from, said once: on loopback or
+    a LAN the server saw that one; beyond a NAT or proxy it saw theirs. '' otherwise."""
+    from ._causes import Cause
+
+    base = d.baseline
+    if d.cause is not Cause.IP_ALLOWLIST or base is None or not base.local_address:
+        return ""
+    host = base.local_address.rsplit(":", 1)[0].strip("[]")
+    return (f"The request left from {host}; a server reached through a NAT or proxy sees that "
+            "one's public address instead (03 IP allowlist shows which).")
+
+
 def runners_up(d: Diagnosis) -> list[Finding]:
     """Causes after the first that are worth a second look (above ``RUNNER_UP``)."""
     return [f for f in d.findings[1:] if f.confidence > RUNNER_UP]

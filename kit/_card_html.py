@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from ._card import evidence, fixes, pct, plural, runners_up_line, server_words, when
+from ._card import address_line, evidence, fixes, pct, plural, runners_up_line, server_words, when
 
 if TYPE_CHECKING:
     from ._diagnosis import Diagnosis, Finding
@@ -103,6 +103,7 @@ def _verdict(d: Diagnosis, f: Finding, accent: str) -> list[str]:
            f'<div style="background:{accent};width:{width}%;height:6px;border-radius:3px">'
            "</div></div>",
            f"<p>{e(f.explanation)}</p>",
+           f"<p>{e(where)}</p>" if (where := address_line(d)) else "",
            _list("Evidence", evidence(f)), _list("Fix", fixes(f)), _list("Against", f.against)]
     return out
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlsplit
 
-from ._card import evidence, fixes, pct, plural, runners_up_line, server_words, when
+from ._card import address_line, evidence, fixes, pct, plural, runners_up_line, server_words, when
 
 if TYPE_CHECKING:
     from ._diagnosis import Diagnosis, Finding
@@ -141,6 +141,7 @@ def to_text(d: Diagnosis, *, color: bool = False) -> str:
               _failure(d)]
     if (f := d.top) is not None:
         lines = [paint(f"{f.title} ({_pct(f.confidence)})", "bold"), *_wrap(f.explanation, "  ")]
+        lines += _wrap(where, "  ") if (where := address_line(d)) else []
         for title, items in _sections(f):
             lines += [paint(f"  {title}:", "cyan"), *(_bullet(x, "    ") for x in items)]
         blocks.append(lines)

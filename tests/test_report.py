@@ -300,3 +300,13 @@ def test_canaries_never_appear_in_any_output() -> None:
                d.to_html(), json.dumps(d.to_dict()), str(exchange), repr(exchange)]
     for out in outputs:
         assert "CANARY" not in out
+
+
+def test_allowlist_verdict_names_the_address_once() -> None:
+    """An allowlist verdict says which address the request left from, once, in every form."""
+    sent = dataclasses.replace(_refused(), local_address="127.0.0.1:50123")
+    d = Diagnosis([_finding(Cause.IP_ALLOWLIST, 0.8)], [sent], requests_sent=1)
+    for text in (d.to_text(), d.to_html()):
+        assert text.count("The request left from 127.0.0.1;") == 1
+    other = Diagnosis([_finding(Cause.API_KEY, 0.8)], [sent], requests_sent=1)
+    assert "left from" not in other.to_text()

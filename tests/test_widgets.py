@@ -564,3 +564,11 @@ def test_paces_are_said_without_false_precision(pace, down, said):
     from kit.widgets._history import _pace
 
     assert _pace(pace, down=down) == said
+
+
+def test_allowlist_panel_shows_the_source_address_outside_the_fold(sandbox):
+    """The allowlist panel's From address is in view, and the fold no longer claims it."""
+    panel = kw.AllowlistPanel(sandbox)
+    assert any(panel.form.local_address is x for x in panel.root.children)
+    assert not any(panel.form.local_address is x for x in widgets_of(panel.form.more))
+    assert "source address" not in panel.form.more.get_title(0)

@@ -68,9 +68,8 @@ class AllowlistPanel(Panel):
         self.report: AllowlistReport | None = None
         self.button.on_click(lambda _button: self.run())
         self.form.attach(self.button, self.budget)
-        self.form.advanced.children = tuple(x for x in self.form.advanced.children
-                                            if x is not self.form.local_address)
-        self.root = w.VBox([self.form.box, self.form.local_address, self.echo, self.allowlist,
+        self.root = w.VBox([self.form.box, self.form.unfold(self.form.local_address), self.echo,
+                            self.allowlist,
                             self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:

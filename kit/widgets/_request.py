@@ -117,6 +117,17 @@ class RequestForm:
         self.advanced.children = (*self.advanced.children, *advanced)
         self._submit.append(lambda: button.click())
 
+    def unfold(self, widget: Any) -> Any:
+        """Take ``widget`` out of the folded part (a panel that shows it itself) and say so in
+        the fold's title; returns the widget."""
+        self.advanced.children = tuple(x for x in self.advanced.children if x is not widget)
+        name = {self.headers: "headers", self.body: "body",
+                self.local_address: "source address"}.get(widget)
+        if name:
+            title = self.more.get_title(0).replace(f" {name},", "").replace(f", {name}", "")
+            self.more.set_title(0, title)
+        return widget
+
     def _on_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         """The front end sends {'event': 'submit'} when Enter is pressed in the URL field."""
         if content.get("event") == "submit":

@@ -47,7 +47,9 @@ class ClockSkew:
             return f"the server's clock could not be read: {self.error}"
         seconds = self.offset.total_seconds()
         if abs(self.offset) <= NOTICEABLE:
-            return f"the server's clock agrees with this machine's (within {abs(seconds):.0f} s)"
+            apart = (f"{abs(seconds):.0f} s apart" if abs(seconds) >= 1
+                     else "less than a second apart")
+            return f"the server's clock agrees with this machine's ({apart})"
         side = "ahead of" if seconds > 0 else "behind"
         span = human_span(dt.timedelta(seconds=abs(seconds)))
         return (f"the server's clock runs {span} {side} this machine's: tokens "

@@ -48,3 +48,10 @@ def test_clock_skew_key_age_and_jwt_cards() -> None:
     assert "https://issuer.test" in info
     assert "2025-06-01 12:00:00 UTC" in info
     assert token not in info
+
+
+def test_clock_in_sync_never_says_within_zero_seconds() -> None:
+    """Half a second of skew reads 'less than a second apart', not 'within 0 s'."""
+    skew = ClockSkew(dt.timedelta(milliseconds=400), NOW, None, 200)
+    assert "less than a second apart" in skew.message
+    assert "within 0 s" not in skew._repr_html_()

@@ -205,4 +205,5 @@ class Panel:
 
 def button(description: str, icon: str = "search") -> Any:
     """A primary-coloured action button."""
-    return w.Button(description=description, button_style="primary", icon=icon)
+    return w.Button(description=description, button_style="primary", icon=icon,
+                    layout=w.Layout(width="auto", min_width="9em"))  # labels never cut off

@@ -19,6 +19,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit
@@ -118,23 +119,41 @@ def rig_probs(obs: Sequence[dict[str, object]], params: object, context: dict[st
     return out
 
 
+def template(o: dict[str, object]) -> str:
+    """A scenario's template: its id without the product ('nginx/gateway-unmapped-route' ->
+    'gateway-unmapped-route'); the same template was written for several products."""
+    return str(o["id"]).split("/", 1)[-1]
+
+
+def held_out(obs: Sequence[dict[str, object]], params: object, group: Any
+             ) -> list[dict[Cause, float]]:
+    """Probabilities for each observation with context weights fitted without its group."""
+    held_probs: list[dict[Cause, float]] = [{} for _ in obs]
+    for key in sorted({group(o) for o in obs}):
+        train = [o for o in obs if group(o) != key]
+        context = fit.fit_context(train, params)  # type: ignore[arg-type]
+        idx = [i for i, o in enumerate(obs) if group(o) == key]
+        for i, p in zip(idx, rig_probs([obs[i] for i in idx], params, context), strict=True):
+            held_probs[i] = p
+    return held_probs
+
+
 def rig_report(params: object) -> None:
-    """Leave-one-product-out on the rig: context weights fitted without the product."""
+    """Leave-one-product-out on the rig: context weights fitted without the product; and
+    leave-one-template-out (the same scenario on every product held out together)."""
     obs = fit.observations()
     if not obs:
         print("\nrig: no observations (run benchmarks/rig_collect.py with the rig up)")
         return
     products = sorted({str(o["product"]) for o in obs})
-    held_probs: list[dict[Cause, float]] = [{} for _ in obs]
-    for product in products:
-        train = [o for o in obs if o["product"] != product]
-        context = fit.fit_context(train, params)  # type: ignore[arg-type]
-        idx = [i for i, o in enumerate(obs) if o["product"] == product]
-        for i, p in zip(idx, rig_probs([obs[i] for i in idx], params, context), strict=True):
-            held_probs[i] = p
+    held_probs = held_out(obs, params, lambda o: o["product"])
     rows = [_Label(str(o["product"]), Cause(str(o["cause"]))) for o in obs]
     report("rig of real servers, leave-one-product-out (context weights fitted without it)",
            rows, evaluate(rows, held_probs))  # type: ignore[arg-type]
+    by_template = held_out(obs, params, template)
+    report(f"rig of real servers, leave-one-scenario-template-out "
+           f"({len({template(o) for o in obs})} templates)",
+           rows, evaluate(rows, by_template))  # type: ignore[arg-type]
     bridge = rig_probs(obs, params, {})
     report("rig of real servers, the checks' own weights (nothing fitted on the rig)",
            rows, evaluate(rows, bridge))  # type: ignore[arg-type]
@@ -163,7 +182,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frozen", action="store_true", help="also evaluate the frozen split")
     parser.add_argument("--rig", action="store_true", help="also the rig, leave-one-product-out")
+    parser.add_argument("--rig-only", action="store_true", help="only the rig (no corpus folds)")
     args = parser.parse_args()
+    if args.rig_only:
+        from kit._model import params as shipped
+
+        rig_report(shipped())
+        return
     rows = _corpus.load(fit.CORPUS)
     frozen = _corpus.frozen_providers(rows)
     dev = [r for r in rows if _corpus.family(r.provider) not in frozen]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -83,7 +84,7 @@ def observe(state: dict[str, Any], s: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    state = json.loads((RIG / "state.json").read_text())
+    state = json.loads((Path(os.environ.get("RIG_HOME") or RIG) / "state.json").read_text())
     wanted = set(sys.argv[1:])
     scenarios = [json.loads(line) for line in (RIG / "scenarios.jsonl").read_text().splitlines()
                  if line.strip()]

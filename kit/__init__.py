@@ -273,3 +273,27 @@ __all__ = [
     "secret_from_env",
     "spikes",
 ]
+
+# Issue 14: works there, not here: compare two requests, bisect, and the evidence bundle.
+if TYPE_CHECKING:
+    from ._bisect import compare
+    from ._bundle import bundle, owner_lookups, request_ids
+    from ._comparison import Comparison
+    from ._curl import parse_curl
+    from ._reqspec import RequestSpec
+    from ._requests_diff import Difference
+    from ._wire_variants import WireVariant, wire_variants
+_EXPORTS.update({
+    "compare": "._bisect",
+    "Comparison": "._comparison",
+    "Difference": "._requests_diff",
+    "RequestSpec": "._reqspec",
+    "parse_curl": "._curl",
+    "bundle": "._bundle",
+    "owner_lookups": "._bundle",
+    "request_ids": "._bundle",
+    "WireVariant": "._wire_variants",
+    "wire_variants": "._wire_variants",
+})
+__all__ += ["Comparison", "Difference", "RequestSpec", "WireVariant", "bundle", "compare",
+            "owner_lookups", "parse_curl", "request_ids", "wire_variants"]

@@ -81,6 +81,9 @@ def card(d: Diagnosis, *, probes: str = "", report: str = "", reveal: bool = Fal
                                                              _probe_rows(d.exchanges)),
                          open_=bool(probes)))
     out.append(_list("Notes", d.notes))
+    from ._report import _ask_owner
+
+    out.append(_list("Ask the owner", _ask_owner(d)))
     if report:
         out.append(copy_box(report, "Markdown report for a ticket"))
     out.append((REVEAL if reveal else "") + "</div>")

@@ -12,6 +12,7 @@ import enum
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ._causes import CAUSES, Cause
 from ._exchange import Exchange
@@ -139,6 +140,15 @@ class Diagnosis:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def bundle(self, path: str | Path, *, egress: str | None = None) -> Path:
+        """Write the redacted evidence bundle for support (Markdown, or JSON for a .json
+        name): verdict, UTC times, request ids, egress address, HAR, curl with $TOKEN."""
+        from ._bundle import bundle
+        from ._report import headline
+
+        return bundle(path, self.exchanges, verdict=headline(self), details=self.to_markdown(),
+                      egress=egress, notes=self.notes)
 
     def __str__(self) -> str:
         return self.to_text()

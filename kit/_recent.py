@@ -49,6 +49,7 @@ class Recent:
     last_success: Exchange | None
     burst: list[Exchange]
     switch: tuple[dt.datetime, int] | None  # when every path began to be refused, how many
+    elsewhere: Exchange | None = None  # the newest 2xx on another path of the host
 
 
 def _host(url: str) -> str:
@@ -71,7 +72,9 @@ def read(refusal: Exchange, history: Iterable[Exchange], *,
     same = [e for e in before if e.method == method and endpoint_of(e) == path]
     last_success = next((e for e in reversed(same) if (e.status or 0) < 400), None)
     burst = [e for e in before if at - utc(e.started_at or at) <= BURST]
-    return Recent(last_success, burst, _switch(before))
+    elsewhere = next((e for e in reversed(before)
+                      if (e.status or 0) < 300 and endpoint_of(e) != path), None)
+    return Recent(last_success, burst, _switch(before), elsewhere)
 
 
 def _switch(before: list[Exchange]) -> tuple[dt.datetime, int] | None:
@@ -101,19 +104,32 @@ def signals(refusal: Exchange, history: Iterable[Exchange], *,
         said = (f"this request answered {ok.status} at {utc(ok.started_at):%H:%M:%S}, "
                 f"{ago:.1f} s before the refusal")
         out.append(Signal(Cause.RATE_LIMIT, 0.5, said + ": what changed in between is the "
-                          "traffic, as a limiter counts it", check="history"))
+                          "traffic, as a limiter counts it", check="history", key="same-ok-before"))
         for cause in (Cause.IP_ALLOWLIST, Cause.PERMISSIONS, Cause.CONFIGURATION):
             out.append(Signal(cause, -0.5, said + ": a standing rule would have refused it "
-                              "then too", check="history"))
+                              "then too", check="history", key="same-ok-before"))
     if len(recent.burst) >= BURST_COUNT:
         first = recent.burst[0].started_at
         span = (at - utc(first)).total_seconds() if first is not None else 0.0
         out.append(Signal(Cause.RATE_LIMIT, 0.45, f"{len(recent.burst) + 1} requests to this "
                           f"host in {span:.1f} s, the refusal last", check="history",
-                          fix="Pace requests below the limit and back off on 403/429."))
+                          fix="Pace requests below the limit and back off on 403/429.",
+                          key="burst"))
+    other = recent.elsewhere
+    if other is not None and other.started_at is not None and recent.switch is None:
+        # From this client, another path of the host answered lately and no refusal wave
+        # began since: the refusal is not an address block over the whole host (a rule over
+        # this path or prefix still could be), the way a gateway's catch-all is not.
+        ago = (at - utc(other.started_at)).total_seconds()
+        out.append(Signal(Cause.IP_ALLOWLIST, -0.4, f"{other.method} {endpoint_of(other)} on "
+                          f"this host answered {other.status} at "
+                          f"{utc(other.started_at):%H:%M:%S}, {ago:.1f} s before: this "
+                          "client is not blocked from the whole host", check="history",
+                          key="host-open"))
     if recent.switch is not None:
         start, count = recent.switch
         out.append(Signal(Cause.RATE_LIMIT, 0.3, f"from {start:%H:%M:%S} every request to this "
                           f"host was refused ({count} on several paths) after earlier ones "
-                          "succeeded: a limiter or a ban switched on", check="history"))
+                          "succeeded: a limiter or a ban switched on", check="history",
+                          key="switch"))
     return out

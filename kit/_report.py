@@ -152,6 +152,7 @@ def to_text(d: Diagnosis, *, color: bool = False) -> str:
         blocks.append([paint(_probes_title(d) + ":", "cyan"),
                        *_text_table(d.exchanges, lambda s: paint(s, "dim"))])
     blocks.append(_text_list(paint("Notes:", "cyan"), d.notes))
+    blocks.append(_text_list(paint("Ask the owner:", "cyan"), _ask_owner(d)))
     return "\n\n".join("\n".join(b) for b in blocks if b) + "\n"
 
 
@@ -197,6 +198,7 @@ def to_markdown(d: Diagnosis) -> str:
         out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in _probe_rows(d.exchanges)]
         out.append("")
     out += _md_list("Notes", d.notes)
+    out += _md_list("Ask the owner", _ask_owner(d))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -245,6 +247,13 @@ def to_html(d: Diagnosis) -> str:
     from ._card_html import card
 
     return card(d)
+
+
+def _ask_owner(d: Diagnosis) -> list[str]:
+    """The lookups the API's owner can run with the request ids the responses carry."""
+    from ._bundle import owner_lookups
+
+    return owner_lookups(d.exchanges)
 
 
 # -- dict -------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ._diagnosis import Diagnosis, Signal, combine, rank
 from ._exchange import Exchange, Hop
 from ._explain import _SETTLE, _notes, _separating
 from ._probe import Probe, asend, make_async_client, make_client, send, undecoded
-from ._ratelimit import parse_retry_after
+from ._ratelimit import parse_rate_limits, parse_retry_after
 from ._recent import HistoryLike
 from ._recent import signals as recent_signals
 from ._recent import window as recent_window
@@ -37,6 +37,10 @@ from .checks.ip_allowlist import uniform_refusal
 DEFAULT_BUDGET = 8
 MAX_BUDGET = 16
 REPEAT_PAUSE = 1.0
+SHORT_RETRY = 5.0
+"""A Retry-After this short on a refusal is waited out once, then the request repeated: a
+limiter's countdown has passed by then; a refusal that persists carries the header as
+boilerplate (Varnish's stock synthetic page says 5 s on every refusal), and the variants go."""
 MAX_PATIENCE = 600
 """The longest wait for a limiter's window that ``patience=`` allows, in seconds."""
 MAX_HOPS = 3
@@ -116,6 +120,21 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
         spare = rate_limit.spare(baseline, now=now)
         if spare is not None:
             allowed = min(allowed, spare)
+        waited = None if _quota_words(base_signals) else _short_retry(
+            baseline, hold, now=now, deadline=deadline)
+        if waited is not None and spent < budget:
+            (again,) = yield Step([baseline_probe.with_(label=REPEAT)], pause=waited)
+            spent += 1
+            variants[REPEAT] = again
+            allowed -= 1
+            if checks.refused(again) and again.status == baseline.status:
+                notes.append(f"Waited the Retry-After ({waited:.0f} s) and repeated: still "
+                             f"{again.status}, so not a limiter's countdown; variants sent.")
+                hold = None
+            else:
+                notes.append(f"Waited the Retry-After ({waited:.0f} s) and repeated: "
+                             f"{again.status or 'no answer'}.")
+                probes = []
         if hold:
             notes.append(f"No variants were sent: {hold}. Probing now would spend your quota "
                          "and could extend the block.")
@@ -132,8 +151,9 @@ def _steps(baseline_probe: Probe, *, budget: int, deadline: float, replay_unsafe
             spent += len(probes)
             variants.update((e.label, e) for e in results)
         evidence = checks.Evidence(baseline, variants, now, bool(baseline.credentials))
-        waits = _repeat_pauses(baseline, evidence, hold=bool(hold), patience=patience,
-                               allowance=budget - spent, now=now)
+        waits = [] if REPEAT in variants else _repeat_pauses(
+            baseline, evidence, hold=bool(hold), patience=patience, allowance=budget - spent,
+            now=now)
         for pause in waits:
             if time.monotonic() + pause + 0.5 >= deadline:
                 notes.append(f"Not repeated after {pause:.0f} s: the time allowed ran out.")
@@ -206,6 +226,24 @@ def _quota_words(base_signals: list[Signal]) -> str | None:
     if combine(s.weight for s in words) >= 0.6:
         return "the response says a rate limit or quota is exceeded"
     return None
+
+
+def _short_retry(baseline: Exchange, hold: str | None, *, now: dt.datetime,
+                 deadline: float) -> float | None:
+    """The pause before one repeat when the only reason to hold back is a short Retry-After
+    (no exhausted quota, no 429, no words of a limit), or None."""
+    retry = baseline.header("retry-after")
+    if not hold or retry is None or baseline.status == 429 or not hold.startswith(
+            "the server asked to wait"):
+        return None
+    if any(limit.convention != "retry-after"
+           for limit in parse_rate_limits(baseline.response_headers, now=now)):
+        return None  # a rate-limit header family speaks: leave it to the limiter's rules
+    delay = parse_retry_after(retry, now=now)
+    if delay is None or delay.total_seconds() > SHORT_RETRY:
+        return None
+    pause = max(REPEAT_PAUSE, delay.total_seconds() + 0.5)
+    return pause if time.monotonic() + pause + 1.0 < deadline else None
 
 
 def _repeat_pauses(baseline: Exchange, ev: checks.Evidence, *, hold: bool, patience: float,

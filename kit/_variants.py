@@ -28,6 +28,7 @@ IPV6 = "IPv6 only"
 REPEAT = "repeat after pause"
 SIBLING = "nonexistent sibling path"
 REDIRECT = "redirect followed"
+AS_GET = "GET on the same path"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 BROWSER_USER_AGENT = (
@@ -138,6 +139,8 @@ def plan(probe: Probe, *, dual_stack: tuple[str, ...] = (), unsafe_ok: bool = Fa
     out: list[Probe] = []
     if replay and has_credentials(probe):
         out += [without_credentials(probe), with_fake_credentials(probe)]
+    if probe.method.upper() not in ("GET", "HEAD"):  # safe to send, whatever the method was
+        out.append(probe.with_(method="GET", content=None, label=AS_GET))
     if replay:
         for family in dual_stack:
             address = "0.0.0.0" if family == "4" else "::"  # noqa: S104 - binds the family only

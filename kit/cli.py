@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                         "explains the live answer (nginx, Tyk, Kong, AWS; repeatable)")
     d.add_argument("--from", dest="source_address", metavar="ADDR",
                    help="with --config: the client address the gateway sees (your egress)")
+    d.add_argument("--bundle", metavar="FILE",
+                   help="also write the redacted evidence bundle for support (.md, or .json)")
     d.set_defaults(func=_diagnose)
 
     e = sub.add_parser("explain", help="explain a saved response or HAR file, without network")
@@ -106,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_parser(sub)
     sub.choices["audit"].set_defaults(func=_audit)
+    from ._cli_compare import add_compare
+
+    add_compare(sub)
     return parser
 
 
@@ -133,6 +138,8 @@ def _diagnose(args: argparse.Namespace) -> int:
                      content=content, budget=args.budget, timeout=args.timeout,
                      local_address=args.local_address, proxy=args.proxy,
                      replay_unsafe=args.allow_unsafe)
+        if args.bundle:
+            print(f"evidence bundle written: {d.bundle(args.bundle)}", file=sys.stderr)
         if config is None:
             return _print_diagnosis(d, as_json=args.json)
         code = _print_diagnosis(d, as_json=args.json, extra=print_cross_check(

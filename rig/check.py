@@ -56,7 +56,7 @@ def send(base, req, timeout=10):
 def main(argv):
     verbose = "-v" in argv
     only = [a for a in argv[1:] if not a.startswith("-")]
-    with open(os.path.join(RIG, "state.json")) as f:
+    with open(os.path.join(os.environ.get("RIG_HOME") or RIG, "state.json")) as f:
         state = json.load(f)
     scenarios = []
     with open(os.path.join(RIG, "scenarios.jsonl")) as f:

@@ -7,7 +7,7 @@ import sys
 import time
 
 RIG = os.path.dirname(os.path.abspath(__file__))
-STATE = os.path.join(RIG, "state.json")
+STATE = os.path.join(os.environ.get("RIG_HOME") or RIG, "state.json")
 
 
 def alive(pid):

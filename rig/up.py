@@ -16,8 +16,10 @@ import time
 
 RIG = os.path.dirname(os.path.abspath(__file__))
 PRODUCTS_DIR = os.path.join(RIG, "products")
-RUN = os.path.join(RIG, "run")
-STATE = os.path.join(RIG, "state.json")
+# RIG_HOME moves the run folder and state.json elsewhere (tests/test_rig.py uses a temporary one).
+HOME = os.environ.get("RIG_HOME") or RIG
+RUN = os.path.join(HOME, "run")
+STATE = os.path.join(HOME, "state.json")
 VENV_PY = os.path.join(RIG, ".venv", "bin", "python")
 
 # Test identities of the rig (literal test values, also used in scenarios.jsonl).

@@ -31,6 +31,9 @@ SERVERS = {
     # a User-Agent rule against default HTTP clients
     "ua_block": "    if ($http_user_agent ~* \"(python|curl|httpx|wget|go-http|forbidden-kit)\") "
                 "{ return 403; }\n" + OK,
+    # writes refused on a read-only location (nginx's limit_except)
+    "read_only": "    root @www;\n    default_type application/json;\n"
+                 "    location / { limit_except GET { deny all; } try_files /ok.json =404; }",
     # only some routes are mapped; the gateway refuses everything else under /api/
     "unmapped": "    root @www;\n    default_type application/json;\n"
                 "    location = / { try_files /ok.json =404; }\n"
@@ -82,6 +85,17 @@ def test_nginx_user_agent_block_is_a_security_policy(nginx: Nginx) -> None:
 def test_nginx_unmapped_location_is_configuration(nginx: Nginx) -> None:
     """A path with no route gets the catch-all 403 an unknown path gets: configuration."""
     d = kit.diagnose(nginx.url("unmapped", "/api/orders"))
+    assert d.cause is kit.Cause.CONFIGURATION, d.to_text()
+
+
+def test_nginx_method_rule_is_configuration(nginx: Nginx) -> None:
+    """POST refused by limit_except: the kit never replays the POST, but a GET on the same
+    path gets through, so the rule depends on the method: configuration."""
+    d = kit.diagnose(nginx.url("read_only", "/v1/items"), "POST", content=b'{"n": 1}',
+                     headers={"Content-Type": "application/json"})
+    assert d.status == 403
+    assert [e.method for e in d.exchanges].count("POST") == 1
+    assert any(e.label == "GET on the same path" and e.status == 200 for e in d.exchanges)
     assert d.cause is kit.Cause.CONFIGURATION, d.to_text()
 
 

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ("00_start_here", "01_permissions", "02_api_keys", "03_ip_allowlist", "04_rate_limits",
          "05_authentication", "06_security_policies", "07_gateway_configuration",
-         "08_error_rates_over_time", "09_use_kit_in_your_code", "10_gateway_audit")
+         "08_error_rates_over_time", "09_use_kit_in_your_code", "10_works_there_not_here",
+         "11_gateway_audit")
 CANARY = "CANARY-NB-5f1e2d3c4b"
 CELL_TIMEOUT = 60
 

@@ -156,3 +156,35 @@ def test_the_hook_reads_the_recorded_history(limiter):
             client.get(url)
     assert len(found) == 1
     assert found[0].cause is Cause.RATE_LIMIT
+
+
+def test_another_path_answering_lately_rules_out_a_host_wide_block():
+    """A 200 on another path of the host a few seconds before, and no refusal wave since:
+    evidence against an address block over the whole host, named with its time."""
+    refusal = _ex("/v1/orders", 403, T0)
+    history = [_ex("/v1/items", 200, T0 - dt.timedelta(seconds=3)), refusal]
+    signals = _recent.signals(refusal, history)
+    against = [s for s in signals if s.cause is Cause.IP_ALLOWLIST and s.weight < 0]
+    assert len(against) == 1
+    assert "/v1/items" in against[0].evidence
+    assert "3.0 s before" in against[0].evidence
+    # after a wave of refusals on several paths, the earlier 200 proves nothing of the kind
+    wave = [_ex("/v1/items", 200, T0 - dt.timedelta(seconds=40)),
+            _ex("/v1/a", 403, T0 - dt.timedelta(seconds=30)),
+            _ex("/v1/b", 403, T0 - dt.timedelta(seconds=20)), refusal]
+    assert not [s for s in _recent.signals(refusal, wave) if s.cause is Cause.IP_ALLOWLIST]
+
+
+def test_history_separates_a_catch_all_from_a_host_wide_block():
+    """nginx's bare 403 on every probe: alone, an address block is a fair reading; with the
+    client's own 200 from a mapped route of the same host just before, it is not."""
+    refusal = Exchange(method="GET", url="https://api.example.test/v1/orders", status=403,
+                       response_headers=(("Content-Type", "text/html"), ("Server", "nginx")),
+                       body=NGINX_403.decode(), started_at=T0)
+    ok = _ex("/v1/items", 200, T0 - dt.timedelta(seconds=2))
+    alone = kit.explain(refusal)
+    informed = kit.explain(refusal, history=[ok, refusal])
+    p = {f.cause: f.confidence for f in alone.findings}
+    q = {f.cause: f.confidence for f in informed.findings}
+    assert q.get(Cause.IP_ALLOWLIST, 0.0) < p.get(Cause.IP_ALLOWLIST, 0.0)
+    assert q.get(Cause.CONFIGURATION, 0.0) > p.get(Cause.CONFIGURATION, 0.0)

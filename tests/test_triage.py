@@ -14,12 +14,22 @@ from kit.sandbox import SCENARIO_NAMES
 # are 429s, whose status explains them), so the page's form wins. With the client's history
 # (tests/test_recent.py) or the paced repeat (tests/test_nginx.py) it is named right. Strict:
 # when it starts passing, this set must shrink.
-GENERIC_MISSES = {"rate-limit-generic"}
-_REASON = "bare 403 page, Retry-After, no probe: the corpus gives Retry-After little weight"
+#
+# A revoked key answered with the bare page that no key and a fake key also get: on the rig of
+# real servers (benchmarks/accuracy.py --rig) a credential that makes no difference is more
+# often an address, route or password rule than a key problem, and the fit follows it; the
+# verdict calls it a close call instead (test_a_credential_that_makes_no_difference_is_a_
+# close_call below).
+GENERIC_MISSES = {
+    "rate-limit-generic": "bare 403 page, Retry-After, no probe: the corpus gives Retry-After "
+                          "little weight",
+    "api-key-revoked": "none, fake and yours get one bare page: the rig says that is rarely "
+                       "the key alone; the verdict is a close call",
+}
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_REASON))
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=GENERIC_MISSES[n]))
     if n in GENERIC_MISSES else n for n in SCENARIO_NAMES])
 def test_triage_names_each_sandbox_scenario(sandbox, name):
     """Diagnosing a sandbox scenario puts its own cause first, within the budget."""
@@ -29,6 +39,17 @@ def test_triage_names_each_sandbox_scenario(sandbox, name):
     assert diagnosis.findings[0].cause is scenario.cause, diagnosis.to_text()
     assert diagnosis.requests_sent <= 8
     assert len(diagnosis.exchanges) == diagnosis.requests_sent or diagnosis.exchanges[-1].history
+
+
+def test_a_credential_that_makes_no_difference_is_a_close_call(sandbox):
+    """The revoked key's bare page: the key problem stays within the close call, and the
+    verdict says what it cannot separate instead of a confident wrong answer."""
+    d = kit.diagnose(**sandbox.scenario("api-key-revoked").request())
+    first = d.findings[0].confidence
+    key = next(f.confidence for f in d.findings if f.cause is kit.Cause.API_KEY)
+    assert key >= first / 2, d.to_text()
+    assert first < 0.5, d.to_text()
+    assert any("cannot separate" in n for n in d.notes), d.to_text()
 
 
 @pytest.mark.parametrize("name", [n for n in SCENARIO_NAMES

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from .._secrets import is_masked
 from ._model import Effect, Limit, Step
+from ._nginx_passwd import verify
 from ._nginx_rewrite import Guard
 from ._nginx_syntax import Directive
 from ._nginx_tree import Level
@@ -39,15 +39,40 @@ class Verdict:
     kind: str  # deny, return, redirect, auth_basic, auth_request, limit_req, internal, ...
     reason: str
     guards: tuple[Guard, ...] = ()
+    special: bool = True  # answered by ngx_http_special_response_handler: error_page applies
 
 
 def inherited(levels: list[Level], *names: str) -> list[Directive]:
     """The innermost level's directives of these names (nginx array-directive inheritance)."""
     for level in reversed(levels):
-        found = [d for d in level if d.name in names]
+        index = _index(level)
+        if index is None:
+            found = [d for d in level if d.name in names]
+        else:
+            found = [d for _pos, d in sorted(x for n in names for x in index.get(n, ()))]
         if found:
             return found
     return []
+
+
+_BIG = 64  # a level this long (a server with many locations) is indexed by directive name
+_INDEXES: dict[int, tuple[Level, dict[str, list[tuple[int, Directive]]]]] = {}
+
+
+def _index(level: Level) -> dict[str, list[tuple[int, Directive]]] | None:
+    """Directives of a long level by name, with their positions (built once per level)."""
+    if len(level) < _BIG:
+        return None
+    hit = _INDEXES.get(id(level))
+    if hit is not None and hit[0] is level:
+        return hit[1]
+    index: dict[str, list[tuple[int, Directive]]] = {}
+    for pos, d in enumerate(level):
+        index.setdefault(d.name, []).append((pos, d))
+    if len(_INDEXES) >= 64:  # bounded: a notebook may load many configurations
+        _INDEXES.clear()
+    _INDEXES[id(level)] = (level, index)
+    return index
 
 
 def innermost(levels: list[Level], name: str) -> Directive | None:
@@ -94,6 +119,8 @@ def limit_req(levels: list[Level], st: State, steps: list[Step],
 def _allow_deny(levels: list[Level], st: State, steps: list[Step]) -> tuple[str, Verdict | None]:
     rules = inherited(levels, "allow", "deny")
     address = st.request.source_address
+    if address is not None and address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ngx_http_access_handler checks the IPv4 rules
     for d in rules:
         value = d.args[0]
         if value == "all":
@@ -132,6 +159,11 @@ def _auth_basic(levels: list[Level], st: State, steps: list[Step],
                                "Authorization: Basic header")
     file_d = innermost(levels, "auth_basic_user_file")
     checked = _check_password(token.strip(), file_d, st, base_dir)
+    if checked is not None and not isinstance(checked, bool):
+        steps.append(Step(d.ref(), "deny", "auth_basic: the user file cannot be read"))
+        return "deny", Verdict(checked, file_d, "auth_basic_file",
+                               f"{file_d.text if file_d else d.text} names a file nginx "
+                               f"cannot read: it answers {checked}")
     if checked is False:
         steps.append(Step(d.ref(), "deny", "auth_basic: user or password not in the file"))
         return "deny", Verdict(AUTH_STATUS, d, "auth_basic",
@@ -143,7 +175,9 @@ def _auth_basic(levels: list[Level], st: State, steps: list[Step],
 
 
 def _check_password(token: str, file_d: Directive | None, st: State,
-                    base_dir: Path | None) -> bool | None:
+                    base_dir: Path | None) -> bool | int | None:
+    """True/False for the credentials, None when they cannot be checked here, or the status
+    nginx answers when it cannot read the user file (500; a directory, say)."""
     if is_masked(token) or file_d is None or not file_d.args:
         st.assume("auth_basic: the password could not be checked offline; assumed valid")
         return None
@@ -153,29 +187,24 @@ def _check_password(token: str, file_d: Directive | None, st: State,
         return False
     path = Path(expand(file_d.args[0], st))
     if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
+        path = base_dir / path  # nginx prepends the configuration prefix
+    if path.is_dir():  # ngx_http_auth_basic_handler: the read fails, 500
+        return 500
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         st.assume(f"auth_basic: the user file {path} is not readable here; password assumed "
-                  "valid")
+                  "valid (where it is missing on the server too, nginx answers 403)")
         return None
     for line in lines:
         name, _, stored = line.strip().partition(":")
         if name != user or line.startswith("#"):
             continue
-        stored = stored.split(":", 1)[0]
-        if stored.startswith("{PLAIN}"):
-            return stored[7:] == password
-        if stored.startswith("{SHA}"):
-            digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode()  # noqa: S324
-            return stored[5:] == digest
-        if stored.startswith("{SSHA}"):
-            raw = base64.b64decode(stored[6:])
-            return hashlib.sha1(password.encode() + raw[20:]).digest() == raw[:20]  # noqa: S324
-        st.assume(f"auth_basic: the hash of user {user!r} (crypt/apr1) cannot be checked "
-                  "here; password assumed valid")
-        return None
+        verdict = verify(password, stored.split(":", 1)[0])
+        if verdict is None:
+            st.assume(f"auth_basic: the hash scheme of user {user!r} cannot be checked here; "
+                      "password assumed valid")
+        return verdict
     return False
 
 

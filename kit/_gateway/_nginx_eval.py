@@ -16,13 +16,14 @@ from pathlib import Path
 
 from .._secrets import masker
 from ._model import AuditRequest, AuditResult, Limit, RuleRef, Step
-from ._nginx_access import Subrequest, Verdict, access, inherited, innermost, limit_req
+from ._nginx_access import Subrequest, Verdict, access, innermost, limit_req
+from ._nginx_errors import error_page
 from ._nginx_fix import cause_and_fix
-from ._nginx_locate import DONE, PASSES, find_location, select_server
+from ._nginx_locate import DONE, OK, PASSES, Found, find_location, select_server
 from ._nginx_rewrite import Outcome, run_script
 from ._nginx_syntax import Directive
-from ._nginx_tree import Level, Model
-from ._nginx_vars import State, normalise_uri
+from ._nginx_tree import Level, Location, Model
+from ._nginx_vars import State, bad_escape, normalise_uri, validate_host
 from ._scrub import sent_secrets
 
 MAX_URI_CHANGES = 10  # NGX_HTTP_MAX_URI_CHANGES (src/http/ngx_http_request.h)
@@ -38,6 +39,7 @@ class Walk:
     levels: list[Level] = field(default_factory=list)
     location_label: str = "the server level"
     location: Directive | None = None
+    changes: int = 0  # URI changes so far (rewrites and internal redirects)
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,18 @@ class NginxConfig:
     def _walk(self, request: AuditRequest) -> tuple[Walk, Verdict]:
         steps: list[Step] = []
         model = self.model
-        host = (request.header("host") or request.host or "").strip().lower()
-        host = host.rsplit(":", 1)[0] if ":" in host and not host.endswith("]") else host
-        server, port, name_match = select_server(model, request, host, steps)
+        raw_host = request.header("host")
+        host = validate_host(raw_host) if raw_host is not None else request.host
+        server, port, name_match = select_server(model, request, host or "", steps)
         walk = Walk(State(model, request, server, port), steps)
         st = walk.st
         st.set_match(name_match)
         for note in model.notes:
             st.assume(note)
         walk.levels = [model.http, server.body]
+        early = _refused_early(request, host, server.directive)
+        if early is not None:
+            return walk, early
         merge = innermost(walk.levels, "merge_slashes")
         uri = normalise_uri(request.path, merge is None or merge.args != ("off",))
         if uri is None:
@@ -101,47 +106,60 @@ class NginxConfig:
                                  f"the path {request.path} is not valid after normalisation "
                                  "(it climbs above / with ..): nginx answers 400")
         st.uri = uri
-        out = run_script(server.body, st, steps)
-        if out is not None and out.kind in ("return", "redirect"):
-            return walk, _ended(out, "server rewrite phase", "server level")
-        changes = 0
+        verdict = self._phases(walk)
+        return walk, error_page(walk, verdict, self._phases)
+
+    def _phases(self, walk: Walk, named: Location | None = None) -> Verdict:
+        """Server rewrite, find config, rewrite, post rewrite, then access and content; a
+        named location starts at its own rewrite phase (ngx_http_named_location)."""
+        st, steps, server, model = walk.st, walk.steps, walk.st.server, self.model
+        walk.levels = [model.http, server.body]
+        if named is None:
+            out = run_script(server.body, st, steps)
+            if out is not None and out.kind in ("return", "redirect"):
+                return _ended(out, "server rewrite phase", "server level")
         while True:
             st.if_block, st.uri_changed = None, False
-            found = find_location(server.locations, st.uri, steps)
+            found = (Found(OK, (named,)) if named is not None
+                     else find_location(server.locations, st.uri, steps))
+            named = None
             loc = found.location
             walk.levels = [model.http, server.body] + [x.body for x in found.chain]
             walk.location_label = (f"{loc.label} ({loc.directive.where})" if loc
                                    else "the server level")
             walk.location = loc.directive if loc else server.directive
             if found.rc == DONE and loc is not None:
-                return walk, Verdict(301, loc.directive, "redirect",
-                                     f"{loc.label} ({loc.directive.where}) redirects "
-                                     f"{st.uri} to {st.uri}/ (nginx auto_redirect)")
+                return Verdict(301, loc.directive, "redirect",
+                               f"{loc.label} ({loc.directive.where}) redirects "
+                               f"{st.uri} to {st.uri}/ (nginx auto_redirect)")
             st.set_match(found.match)
             if loc is None:
                 steps.append(Step(RuleRef(server.where.rsplit(":", 1)[0]), "note",
                                   "no location matches: the server's own configuration serves"))
                 break
             internal = loc.has("internal")
-            if internal is not None:
+            if internal is not None and not st.internal:
                 steps.append(Step(internal.ref(), "deny", "internal: outside requests get 404"))
-                return walk, Verdict(404, internal, "internal",
-                                     f"{loc.label} ({loc.directive.where}) is internal: "
-                                     "nginx answers 404 to a request from outside")
+                return Verdict(404, internal, "internal",
+                               f"{loc.label} ({loc.directive.where}) is internal: "
+                               "nginx answers 404 to a request from outside")
+            if internal is not None:
+                steps.append(Step(internal.ref(), "pass", "internal: the request came here by "
+                                  "an internal redirect (a rewrite or error_page): allowed"))
             out = run_script(loc.body, st, steps)
             if out is not None and out.kind in ("return", "redirect"):
-                return walk, _ended(out, "rewrite phase", loc.label)
+                return _ended(out, "rewrite phase", loc.label)
             if not (out is not None and out.kind == "last") and not st.uri_changed:
                 break
-            changes += 1
-            if changes > MAX_URI_CHANGES:
+            walk.changes += 1
+            if walk.changes > MAX_URI_CHANGES:
                 d = out.directive if out is not None else loc.directive
-                return walk, Verdict(500, d, "cycle", f"the URI changed more than "
-                                     f"{MAX_URI_CHANGES} times ({d.where}): nginx answers 500 "
-                                     "(rewrite or internal redirection cycle)")
+                return Verdict(500, d, "cycle", f"the URI changed more than "
+                               f"{MAX_URI_CHANGES} times ({d.where}): nginx answers 500 "
+                               "(rewrite or internal redirection cycle)")
         return self._after_rewrite(walk, found.chain[-1].body if found.chain else None)
 
-    def _after_rewrite(self, walk: Walk, loc_body: Level | None) -> tuple[Walk, Verdict]:
+    def _after_rewrite(self, walk: Walk, loc_body: Level | None) -> Verdict:
         st, steps = walk.st, walk.steps
         if st.if_block is not None and st.if_block.block is not None:
             walk.levels.append(st.if_block.block)
@@ -152,9 +170,9 @@ class NginxConfig:
                 if d.name == "limit_except" and d.block is not None:
                     methods = {m.upper() for m in d.args} | (
                         {"HEAD"} if "GET" in {m.upper() for m in d.args} else set())
-                    listed = st.request.method in methods
+                    listed = st.method in methods
                     steps.append(Step(d.ref(), "skip" if listed else "note",
-                                      f"limit_except: {st.request.method} is "
+                                      f"limit_except: {st.method} is "
                                       + ("listed: its rules do not apply" if listed else
                                          "not listed: the block's rules apply")))
                     if not listed:
@@ -165,8 +183,8 @@ class NginxConfig:
             denied, _allowed_by = access(walk.levels, st, steps, self._subrequest(walk),
                                         self.base_dir)
         if denied is not None:
-            return walk, self._error_page(walk, denied)
-        return walk, self._content(walk, handler_levels, loc_body)
+            return denied
+        return self._content(walk, handler_levels, loc_body)
 
     def _content(self, walk: Walk, handler_levels: list[Level],
                  loc_body: Level | None) -> Verdict:
@@ -180,8 +198,8 @@ class NginxConfig:
                 return Verdict(200, handler, "pass",
                                f"{walk.location_label} passes the request to {handler.name} "
                                f"{handler.args[0] if handler.args else ''} ({handler.where}): "
-                               "the upstream decides the final answer")
-        method = st.request.method
+                               "the upstream decides the final answer", special=False)
+        method = st.method
         tries = innermost(walk.levels[2:], "try_files")
         if tries is not None:
             steps.append(Step(tries.ref(), "note", "try_files: the first candidate is assumed "
@@ -204,22 +222,6 @@ class NginxConfig:
         return Verdict(405, loc_d, "static_method", f"{where} serves static files: nginx's "
                        f"static module answers 405 to {method}")
 
-    def _error_page(self, walk: Walk, verdict: Verdict) -> Verdict:
-        pages = inherited(walk.levels, "error_page")
-        for d in pages:
-            codes = [a for a in d.args if a.isdigit()]
-            if str(verdict.status) not in codes:
-                continue
-            change = next((a for a in d.args if a.startswith("=")), None)
-            if change is None:
-                return verdict
-            walk.steps.append(Step(d.ref(), "note", f"error_page turns {verdict.status} into "
-                                   f"{change[1:] or 'the page answer'}"))
-            if change[1:].isdigit():
-                return replace(verdict, status=int(change[1:]))
-            walk.st.assume(f"{d.text} ({d.where}) answers with the error page's own status")
-        return verdict
-
     def _subrequest(self, walk: Walk) -> Subrequest:
         def answer(target: str) -> tuple[int | None, str]:
             uri, _, args = target.partition("?")
@@ -240,6 +242,21 @@ class NginxConfig:
         return answer
 
 
+def _refused_early(request: AuditRequest, host: str | None,
+                   d: Directive | None) -> Verdict | None:
+    """What nginx refuses while it reads the request, before any rule: a malformed escape in
+    the path (400), an invalid Host (400), TRACE (405, ngx_http_process_request_header)."""
+    if bad_escape(request.path):
+        return Verdict(400, d, "bad_uri", f"the path {request.path} has a malformed "
+                       "percent-escape: nginx answers 400 before any rule runs")
+    if host is None:
+        return Verdict(400, d, "bad_host", f"the Host header {request.header('host')!r} is "
+                       "not a valid host name: nginx answers 400 before any rule runs")
+    if request.method == "TRACE":
+        return Verdict(405, d, "trace", "nginx refuses TRACE with 405 before any rule runs")
+    return None
+
+
 def _ended(out: Outcome, phase: str, label: str) -> Verdict:
     d = out.directive
     if out.kind == "redirect":
@@ -252,5 +269,11 @@ def _ended(out: Outcome, phase: str, label: str) -> Verdict:
     closes = " (444: nginx closes the connection without answering)" if out.status == 444 else ""
     if 300 <= out.status < 400 and out.target:
         closes = f", redirecting to {out.target}"
+    # ngx_http_script_return_code: a code below 400, or any code with a text, is sent as it
+    # is; a bare error code and every redirect go through the special response (error_page)
+    special = out.status in _REDIRECTS or (out.status >= 400 and not out.target)
     return Verdict(out.status, d, "return", f"{d.text} ({d.where}, {label}) answers "
-                   f"{out.status} in the {phase}{guard}{closes}", out.guards)
+                   f"{out.status} in the {phase}{guard}{closes}", out.guards, special)
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -94,7 +94,14 @@ def cause_and_fix(v: Verdict, walk: Walk) -> tuple[str, Cause]:
                 f"GET, or pass {method} {uri} to an application (proxy_pass) in that location",
                 Cause.CONFIGURATION)
     if v.kind == "bad_uri":
-        return "send a normalised path that does not climb above / with ..", Cause.CONFIGURATION
+        return ("send a normalised path: every % followed by two hex digits, and no .. above /",
+                Cause.CONFIGURATION)
+    if v.kind == "bad_host":
+        return ("send a valid Host header: a host name (no '/', no '..', no spaces), with an "
+                "optional :port", Cause.CONFIGURATION)
+    if v.kind == "trace":
+        return ("nginx never serves TRACE: send GET, HEAD or the method the API documents",
+                Cause.CONFIGURATION)
     return (f"change the rule at {where} ({v.reason})", Cause.CONFIGURATION)
 
 

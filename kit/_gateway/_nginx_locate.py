@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ._model import AuditRequest, RuleRef, Step
-from ._nginx_maps import pcre_to_python
+from ._nginx_pcre import compile_pcre
 from ._nginx_tree import Location, Model, Server
 
 PASSES = ("proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass", "grpc_pass")
@@ -42,7 +42,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
                   steps: list[Step]) -> tuple[Server, int, re.Match[str] | None]:
     """The server block nginx would pick for the request's port and Host."""
     port = request.port
-    servers = [s for s in model.servers if port is None or any(x.port == port
+    servers = [s for s in model.servers if port is None or any(x.serves(port)
                                                                for x in s.listens)]
     if not servers:
         steps.append(Step(RuleRef("listen"), "note", f"no server listens on port {port}: "
@@ -50,7 +50,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
         servers = list(model.servers)
     chosen, why, match = _by_name(servers, host)
     if chosen is None:
-        defaults = [s for s in servers if any(x.default and (port is None or x.port == port)
+        defaults = [s for s in servers if any(x.default and (port is None or x.serves(port))
                                               for x in s.listens)]
         chosen = defaults[0] if defaults else servers[0]
         why = ("is the default_server" if defaults else "is the first server") + (
@@ -64,9 +64,7 @@ def select_server(model: Model, request: AuditRequest, host: str,
 
 def _by_name(servers: list[Server],
              host: str) -> tuple[Server | None, str, re.Match[str] | None]:
-    if not host:
-        return None, "", None
-    for s in servers:
+    for s in servers:  # "" too: server_name "" takes the requests without a Host
         if host in s.names:
             return s, f'has server_name "{host}"', None
     for lead in (True, False):
@@ -85,7 +83,8 @@ def _by_name(servers: list[Server],
             return best[1], f'server_name "{best[2]}" matches "{host}"', None
     for s in servers:
         for name in s.names:
-            match = re.search(pcre_to_python(name[1:]), host) if name.startswith("~") else None
+            # server_name regexes are caseless (ngx_http_core_server_name: NGX_REGEX_CASELESS)
+            match = compile_pcre(name[1:], True).search(host) if name.startswith("~") else None
             if match is not None:  # its captures become variables ($1, $name)
                 return s, f'server_name "{name}" matches "{host}"', match
     return None, "", None

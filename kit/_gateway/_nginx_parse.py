@@ -24,6 +24,7 @@ from ._nginx_tree import Level, Listen, Location, Model, Server, Zone
 __all__ = ["NginxConfig", "build_model", "load_nginx", "looks_like_nginx", "parse_nginx"]
 
 _MODIFIERS = ("=", "^~", "~", "~*")
+_PORTS = re.compile(r"^\d+(?:-\d+)?$")
 _RATE = re.compile(r"^rate=(\d+(?:\.\d+)?)r/([sm])$")
 _SNIFF = re.compile(r"(?m)^\s*(?:http|server|events|location\s+[^{;]*|upstream\s+\S+"
                     r"|map\s+\$\S+\s+\$\S+|geo\s+(?:\$\S+\s+)?\$\S+)\s*\{"
@@ -120,7 +121,7 @@ def _server(d: Directive | None, body: Level) -> Server:
     for x in body:
         for name in x.args if x.name == "server_name" else ():
             if name.startswith("~"):
-                compile_regex(name[1:], False, x)
+                compile_regex(name[1:], True, x)
     names = tuple(a if a.startswith("~") else a.lower()
                   for x in body if x.name == "server_name" for a in x.args)
     listens = tuple(_listen(x) for x in body if x.name == "listen") or (Listen(80, False, None),)
@@ -134,12 +135,15 @@ def _listen(d: Directive) -> Listen:
     addr = d.args[0]
     port_text = addr.rsplit("]:", 1)[1] if addr.startswith("[") and "]:" in addr else (
         addr.rsplit(":", 1)[1] if ":" in addr and not addr.startswith("[") else
-        ("80" if not addr.isdigit() else addr))
+        (addr if _PORTS.match(addr) else "80"))
     if addr.startswith("unix:"):
         port_text = "0"
-    if not port_text.isdigit() or int(port_text) > 65535:
+    first, _, last = port_text.partition("-")  # a port range: listen 8000-8010
+    if not first.isdigit() or int(first) > 65535 or (last and (
+            not last.isdigit() or not int(first) <= int(last) <= 65535)):
         raise d.error(f'invalid port in "{addr}" of the "listen" directive', "listen 8080;")
-    return Listen(int(port_text), "default_server" in d.args or "default" in d.args[1:], d)
+    return Listen(int(first), "default_server" in d.args or "default" in d.args[1:], d,
+                  int(last or 0))
 
 
 def _location(d: Directive, parent: str) -> Location:

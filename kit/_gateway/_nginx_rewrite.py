@@ -92,6 +92,7 @@ def _rewrite(d: Directive, st: State, steps: list[Step],
         keep_old = not template.endswith("?") and st.args
         st.args = new_args + (f"&{st.args}" if keep_old else "")
     st.uri = new_uri
+    st.internal = True  # ngx_http_script_regex_end_code: a rewritten URI is internal
     steps.append(Step(d.ref(), "note", f"rewrite changes the URI to {new_uri}"
                       + (f" ({flag})" if flag else "")))
     if flag in ("last", "break"):

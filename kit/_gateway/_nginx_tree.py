@@ -40,6 +40,10 @@ class Listen:
     port: int
     default: bool
     directive: Directive | None
+    last: int = 0  # the last port of a range (listen 8000-8010), else 0
+
+    def serves(self, port: int) -> bool:
+        return self.port == port or self.port <= port <= self.last
 
 
 @dataclass(frozen=True)
@@ -77,14 +81,17 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 @dataclass(frozen=True)
 class GeoDef:
-    """``geo [$source] $target { ... }``: CIDR entries (longest prefix wins) or ranges."""
+    """``geo [$source] $target { ... }``: CIDR entries (longest prefix wins) or ranges (the
+    later one wins over its span; a ``delete`` range has the value None)."""
 
     directive: Directive
     source: str  # "$remote_addr" unless given
     target: str
     networks: tuple[tuple[Network, str, Directive], ...]
-    ranges: tuple[tuple[Address, Address, str, Directive], ...]
+    ranges: tuple[tuple[Address, Address, str | None, Directive], ...]
     default: tuple[str, Directive | None]
+    proxies: tuple[Network, ...] = ()  # ``proxy``: trusted addresses, X-Forwarded-For read
+    proxy_recursive: bool = False
 
 
 @dataclass(frozen=True)

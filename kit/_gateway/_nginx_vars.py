@@ -32,6 +32,9 @@ class State:
         self.map_hits: dict[str, Directive | None] = {}
         self.if_block: Directive | None = None  # the last ``if`` whose condition held
         self.uri_changed = False
+        self.method = request.method  # error_page redirects turn it into GET
+        self.internal = False  # r->internal: after a rewrite of the URI or an internal redirect
+        self.error_page_done = False  # r->error_page: one error_page per request
 
     def assume(self, text: str) -> None:
         if text not in self.assumptions:
@@ -47,9 +50,42 @@ class State:
     def host(self) -> str:
         header = self.request.header("host")
         if header:
-            host = header.strip().lower()
-            return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            return validate_host(header) or ""
         return self.request.host or self.server.names[0]
+
+
+def validate_host(raw: str) -> str | None:
+    """The Host as nginx keeps it (ngx_http_validate_host): lower case, without the port and
+    one trailing dot; None when nginx refuses it with 400 (empty, "..", a "/", a control
+    character or space)."""
+    host = raw.strip(" \t")
+    end, dot, literal = len(host), -2, False
+    for i, ch in enumerate(host):
+        if ch == ".":
+            if dot == i - 1:
+                return None
+            dot = i
+        elif ch == ":":
+            if not literal and end == len(host):
+                end = i
+        elif ch == "[" and i == 0:
+            literal = True
+        elif ch == "]" and literal:
+            end, literal = i + 1, False
+        elif ch == "/" or ord(ch) <= 0x20 or ord(ch) == 0x7F:
+            return None
+    if dot == end - 1:
+        end -= 1
+    return host[:end].lower() if end > 0 else None
+
+
+def bad_escape(raw: str) -> bool:
+    """A "%" not followed by two hex digits, or an escaped NUL: nginx answers 400 while it
+    parses the request line (ngx_http_parse_complex_uri), before any rule runs."""
+    return bool(_BAD_ESCAPE.search(raw))
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})|%00")
 
 
 def expand(template: str, st: State) -> str:
@@ -82,7 +118,8 @@ def variable(name: str, st: State) -> str:
         return value
     if name in model.geos:
         g = model.geos[name]
-        value, entry = geo_lookup(g, expand(g.source, st))
+        value, entry = geo_lookup(g, expand(g.source, st),
+                                  st.request.header_values("x-forwarded-for"))
         st.map_hits[name] = entry
         return value
     return _builtin(name.lower(), st)

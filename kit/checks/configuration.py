@@ -13,6 +13,7 @@ from .._causes import Cause
 from .._diagnosis import Signal
 from .._exchange import Exchange
 from .._variants import (
+    AS_GET,
     HEAD,
     NO_CREDENTIALS,
     PARENT_PATH,
@@ -75,6 +76,18 @@ def differential(ev: Evidence) -> list[Signal]:
                           f"{status_of(base)}: the rule depends on the method",
                           check="differential",
                           key="head-differs"))
+    as_get = ev.get(AS_GET)
+    if refused(base) and as_get is not None and succeeded(as_get):
+        # A method rule: an unmapped method (configuration) or a read-only grant (permissions);
+        # it speaks for both alike and against the causes that ignore the method.
+        said = (f"GET on the same path gets {status_of(as_get)} where {base.method} gets "
+                f"{status_of(base)}: the rule depends on the method")
+        out.append(Signal(CAUSE, 0.35, f"{said} (a method the route does not map?)",
+                          fix=f"Check that the route defines {base.method}.",
+                          check="differential", key="method-differs"))
+        out.append(Signal(Cause.PERMISSIONS, 0.35, f"{said} (a read-only grant?)",
+                          fix="Check that your credential may write (read-only keys, roles or "
+                          "scopes).", check="differential", key="method-differs"))
     out += _unknown_route(ev)
     redirect = ev.get(REDIRECT)
     hop = redirect.history[0] if redirect is not None and redirect.history else None

@@ -53,3 +53,8 @@ from ._history import HistoryMonitorPanel, HistoryReport
 from ._timeline import TimelinePanel, TimelineReport
 
 __all__ += ["HistoryMonitorPanel", "HistoryReport", "TimelinePanel", "TimelineReport"]
+
+# Issue 14: works in curl / Postman / the browser, 403 in my code.
+from ._works import ComparePanel  # noqa: E402 - one block per issue keeps merges apart
+
+__all__ += ["ComparePanel"]

@@ -1,0 +1,2 @@
+# source: https://github.com/curl/curl/issues/6387 (Firefox 84 "Copy as cURL", cookies shortened)
+curl 'https://www.newpharma.fr/' -H 'User-Agent: Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:84.0) Gecko/20100101 Firefox/84.0' -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8' -H 'Accept-Language: fr,fr-FR;q=0.8,en-US;q=0.5,en;q=0.3' --compressed -H 'Cookie: __cfduid=d2d4; PHPSESSID=s4ke; lang=%7B%22v%22%3A%22fr%22%7D'

@@ -130,9 +130,9 @@ class Diagnosis:
         return to_markdown(self)
 
     def to_html(self) -> str:
-        from ._report import to_html
+        from ._card_html import card
 
-        return to_html(self)
+        return card(self)
 
     def to_dict(self) -> dict[str, object]:
         from ._report import to_dict

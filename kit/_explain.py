@@ -13,7 +13,7 @@ from ._history.recent import HistoryLike
 from ._history.recent import signals as recent_signals
 from ._history.recent import window as recent_window
 from ._http.exchange import Exchange
-from ._separate import separate
+from ._scoring.separate import separate
 from ._verdict import rank
 
 _SETTLE = {

@@ -7,13 +7,14 @@ so a report is safe to paste into a ticket. HTML escapes all of it: evidence quo
 from __future__ import annotations
 
 import datetime as dt
-import html
 import http
 import re
 import textwrap
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlsplit
+
+from ._card import address_line, evidence, fixes, pct, plural, runners_up_line, server_words, when
 
 if TYPE_CHECKING:
     from ._diagnosis import Diagnosis, Finding
@@ -59,7 +60,23 @@ def _failure(d: Diagnosis) -> list[str]:
 
 
 def _probes_title(d: Diagnosis) -> str:
-    return f"Probes ({d.requests_sent} request(s) sent)" if d.requests_sent else "Exchanges"
+    if not d.requests_sent:
+        return "Exchanges"
+    return f"Probes ({plural(d.requests_sent, 'request')} sent)"
+
+
+def _sent_line(d: Diagnosis) -> str:
+    """'GET https://… · 2026-12-04 22:50:01 UTC · 42 ms': what was asked, when, how long."""
+    base = d.baseline
+    if base is None:
+        return ""
+    took = f"{base.elapsed * 1000:.0f} ms" if base.elapsed is not None else ""
+    return " · ".join(x for x in (f"{base.method} {_readable(base.url)}", when(base), took) if x)
+
+
+def _said(d: Diagnosis) -> str:
+    words = server_words(d.baseline)
+    return f"The server said: “{words}”" if words else ""
 
 
 def _readable(url: str) -> str:
@@ -77,17 +94,18 @@ def _path(url: str) -> str:
     return (parts.path or "/") + (f"?{_readable(query)}" if query else "")
 
 
-def _others(d: Diagnosis) -> list[str]:
-    return [f"{f.title} ({_pct(f.confidence)})" for f in d.findings[1:]]
+_LAYER_WORDS = {"cdn/waf": "a CDN or web application firewall", "gateway": "an API gateway",
+                "proxy": "a proxy or web server in front of the API", "origin": "the API itself"}
 
 
 def _layer_line(d: Diagnosis) -> str:
-    return f"Answered by: {d.layer.layer.value} ({d.layer.evidence})" if d.layer else ""
+    if not d.layer:
+        return ""
+    who = _LAYER_WORDS.get(d.layer.layer.value, d.layer.layer.value)
+    return f"Answered by: {who} ({d.layer.evidence})"
 
 
-def _pct(confidence: float) -> str:
-    """A probability as a percentage; never "100%" or "0%" (the model is never certain)."""
-    return f"{min(99, max(1, round(confidence * 100)))}%"
+_pct = pct
 
 
 def _probe_rows(exchanges: Iterable[Exchange]) -> list[tuple[str, str, str, str, str]]:
@@ -104,7 +122,7 @@ def _probe_rows(exchanges: Iterable[Exchange]) -> list[tuple[str, str, str, str,
 
 def _sections(f: Finding) -> list[tuple[str, list[str]]]:
     return [(t, items) for t, items in
-            (("Evidence", f.evidence), ("Fix", f.fixes), ("Against", f.against)) if items]
+            (("Evidence", evidence(f)), ("Fix", fixes(f)), ("Against", f.against)) if items]
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -117,15 +135,18 @@ def to_text(d: Diagnosis, *, color: bool = False) -> str:
         codes = ";".join(_ANSI[s] for s in styles)
         return f"\x1b[{codes}m{text}\x1b[0m"
 
-    blocks = [[paint(headline(d), "bold", "red" if d.top and not d.top.thin else "yellow")],
+    blocks = [[paint(headline(d), "bold", "red" if d.top and not d.top.thin else "yellow"),
+               *([paint(line, "dim")] if (line := _sent_line(d)) else []),
+               *(_wrap(said, "") if (said := _said(d)) else [])],
               _failure(d)]
     if (f := d.top) is not None:
         lines = [paint(f"{f.title} ({_pct(f.confidence)})", "bold"), *_wrap(f.explanation, "  ")]
+        lines += _wrap(where, "  ") if (where := address_line(d)) else []
         for title, items in _sections(f):
             lines += [paint(f"  {title}:", "cyan"), *(_bullet(x, "    ") for x in items)]
         blocks.append(lines)
-    blocks.append(_text_list(paint("Also possible:", "cyan"), _others(d)))
-    blocks.append([_layer_line(d)] if d.layer else [])
+    blocks.append([paint(line, "dim")] if (line := runners_up_line(d)) else [])
+    blocks.append(_wrap(_layer_line(d), "") if d.layer else [])
     blocks.append(_text_list(paint("Next steps:", "cyan"), d.next_steps))
     if d.exchanges:
         blocks.append([paint(_probes_title(d) + ":", "cyan"),
@@ -160,11 +181,14 @@ def _text_table(exchanges: list[Exchange], dim: Callable[[str], str]) -> list[st
 def to_markdown(d: Diagnosis) -> str:
     """A report to paste into a support ticket: verdict, evidence, request summary, probes."""
     out = [f"### {_md(headline(d))}", ""]
+    out += [_md(_sent_line(d)), ""] if d.baseline is not None else []
+    out += [f"> {_md(said)}", ""] if (said := _said(d)) else []
+    out += _md_headers(d.baseline)
     out += [f"- {_md(line)}" for line in _failure(d)]
     if (f := d.top) is not None:
         out += [f"**{_md(f.title)}** — {_pct(f.confidence)}", "", _md(f.explanation), ""]
         out += [x for title, items in _sections(f) for x in _md_list(title, items)]
-    out += _md_list("Other candidates", _others(d))
+    out += [f"_{_md(line)}_", ""] if (line := runners_up_line(d)) else []
     out += [_md(_layer_line(d)), ""] if d.layer else []
     out += _md_list("Next steps", d.next_steps)
     out += _md_request(d.baseline)
@@ -195,6 +219,15 @@ def _md_list(title: str, items: list[str]) -> list[str]:
     return [f"**{title}**", *(f"- {_md(x)}" for x in items), ""] if items else []
 
 
+def _md_headers(base: Exchange | None) -> list[str]:
+    """The response headers folded away (GitHub and most trackers render <details>)."""
+    if base is None or not base.response_headers:
+        return []
+    lines = [f"{k}: {v}".replace("`", "'") for k, v in base.response_headers]
+    return ["<details><summary>Response headers</summary>", "", "```text", *lines, "```", "",
+            "</details>", ""]
+
+
 def _md_request(base: Exchange | None) -> list[str]:
     if base is None:
         return []
@@ -208,28 +241,7 @@ def _md_request(base: Exchange | None) -> list[str]:
     return [*out, ""]
 
 
-# -- HTML -------------------------------------------------------------------------------------
-_BOX = "font-family:system-ui,sans-serif;max-width:52em;line-height:1.4"
-_TD = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"
-
-
-def to_html(d: Diagnosis) -> str:
-    """A self-contained fragment: inline styles, no script, every string escaped."""
-    e = html.escape
-    out = [f'<div class="forbidden-kit" style="{_BOX}">', f"<h3>{e(headline(d))}</h3>"]
-    out += [f"<p>{e(line)}</p>" for line in _failure(d)]
-    if (f := d.top) is not None:
-        out += [f"<h4>{e(f.title)} — {_pct(f.confidence)}</h4>", _bar(f.confidence),
-                f"<p>{e(f.explanation)}</p>"]
-        out += [_html_list(title, items) for title, items in _sections(f)]
-    out += [f"<p>Also possible: {e(f.title)} — {_pct(f.confidence)}</p>{_bar(f.confidence)}"
-            for f in d.findings[1:]]
-    out.append(f"<p>{e(_layer_line(d))}</p>" if d.layer else "")
-    out.append(_html_list("Next steps", d.next_steps))
-    if d.exchanges:
-        out += [f"<b>{html.escape(_probes_title(d))}</b>", _html_table(d.exchanges)]
-    out += [_html_list("Notes", d.notes), _html_list("Ask the owner", _ask_owner(d)), "</div>"]
-    return "\n".join(x for x in out if x)
+# -- HTML: the verdict card, kit/_card_html.py (it reads the helpers above) ------------------
 
 
 def _ask_owner(d: Diagnosis) -> list[str]:
@@ -237,30 +249,6 @@ def _ask_owner(d: Diagnosis) -> list[str]:
     from ._tools.support import owner_lookups
 
     return owner_lookups(d.exchanges)
-
-
-def _bar(confidence: float) -> str:
-    width = max(0, min(100, round(confidence * 100)))
-    colour = "#c0392b" if confidence >= 0.6 else "#e67e22" if confidence >= 0.35 else "#95a5a6"
-    return (f'<div style="background:#eee;width:100%;height:8px;border-radius:4px">'
-            f'<div style="background:{colour};width:{width}%;height:8px;border-radius:4px">'
-            "</div></div>")
-
-
-def _html_list(title: str, items: list[str]) -> str:
-    if not items:
-        return ""
-    lis = "".join(f"<li>{html.escape(x)}</li>" for x in items)
-    return f"<b>{html.escape(title)}</b><ul>{lis}</ul>"
-
-
-def _html_table(exchanges: list[Exchange]) -> str:
-    head = "".join(f'<th style="{_TD}">{html.escape(h)}</th>' for h in _PROBE_HEADER)
-    body = "".join(
-        "<tr>" + "".join(f'<td style="{_TD}">{html.escape(c)}</td>' for c in row) + "</tr>"
-        for row in _probe_rows(exchanges)
-    )
-    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
 
 
 # -- dict -------------------------------------------------------------------------------------

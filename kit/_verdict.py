@@ -17,7 +17,7 @@ from ._http.exchange import Exchange
 from ._scoring.features import context_name, features, is_context, is_weak, signal_feature
 from ._scoring.model import ContextItem, Scores, context_shift, score
 from ._scoring.outcomes import facts
-from ._separate import close, separate
+from ._scoring.separate import close, separate
 
 SHOWN = 0.02
 """Causes below this probability are left out of the findings."""

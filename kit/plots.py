@@ -8,10 +8,10 @@ time axes are UTC. ``to_png`` / ``to_svg`` render a Figure or Axes without any G
 from __future__ import annotations
 
 import datetime as dt
+import http
 import io
 from collections.abc import Callable, Sequence
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
@@ -23,7 +23,8 @@ from ._diagnosis import Diagnosis
 from ._http.exchange import Exchange
 from ._http.ratelimit import human_span
 from ._http.tokens import JwtInfo
-from ._tools.access import VERDICTS, AccessMatrix
+from ._theme import NEUTRAL, themed
+from ._tools.access import VERDICTS, AccessMatrix, short_labels
 from ._tools.clock import relative
 from ._tools.monitor import Sample, time_left
 
@@ -32,18 +33,25 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
 VERDICT_COLOURS = {"allowed": OKABE_ITO["green"], "forbidden": OKABE_ITO["vermillion"],
                    "unauthenticated": OKABE_ITO["orange"], "rate_limited": OKABE_ITO["purple"],
                    "not_found": OKABE_ITO["sky"], "other": OKABE_ITO["yellow"],
-                   "error": OKABE_ITO["grey"], "skipped": "#F2F2F2"}
+                   "error": OKABE_ITO["grey"], "skipped": "#BBBBBB"}
 OUTCOME_COLOURS = {"allowed": OKABE_ITO["green"], "refused": OKABE_ITO["vermillion"],
                    "other status": OKABE_ITO["sky"], "error": OKABE_ITO["grey"]}
 _num = cast("Callable[[dt.datetime], float]", mdates.date2num)  # matplotlib.dates is untyped
 
 
 def _utc_axis(ax: Axes) -> None:
-    """Date ticks on the x axis, read in UTC (the numbers are matplotlib date numbers)."""
-    locator: Any = mdates.AutoDateLocator
-    formatter: Any = mdates.DateFormatter
-    ax.xaxis.set_major_locator(locator(tz=dt.UTC))
-    ax.xaxis.set_major_formatter(formatter("%H:%M:%S", tz=dt.UTC))
+    """Date ticks on the x axis, read in UTC: clock times, with the date beside them."""
+    auto: Any = mdates.AutoDateLocator  # matplotlib.dates is untyped
+    concise: Any = mdates.ConciseDateFormatter
+    locator = auto(tz=dt.UTC)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(concise(locator, tz=dt.UTC))
+
+
+def _legend_below(ax: Axes) -> None:
+    """The legend under the axes, outside the data (constrained layout makes room)."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8,
+              frameon=False)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -59,31 +67,45 @@ def outcome(exchange: Exchange) -> str:
     return "refused" if exchange.status in (401, 403, 407, 429, 451) else "other status"
 
 
+@themed
 def probe_matrix(diagnosis: Diagnosis, ax: Axes | None = None) -> Axes:
-    """One bar per exchange (its label), length = response time, colour = outcome."""
+    """What each probe got back: one tile per exchange (its label), coloured by outcome
+    (allowed, refused, other status, no answer) and reading its status; no timings."""
     exchanges = diagnosis.exchanges
-    ax = _axes(ax, (7.0, 1.2 + 0.45 * max(len(exchanges), 1)))
-    times = [(e.elapsed or 0.0) * 1000 for e in exchanges]
-    floor = max(times, default=0.0) * 0.01 or 1.0  # a zero-time bar still shows its colour
+    ax = _axes(ax, (7.0, 0.9 + 0.38 * max(len(exchanges), 1)))
     kinds = [outcome(e) for e in exchanges]
-    rows = range(len(exchanges))
-    ax.barh(list(rows), [max(t, floor) for t in times],
-            color=[OUTCOME_COLOURS[k] for k in kinds], edgecolor="black", linewidth=0.5)
-    for y, (e, t) in enumerate(zip(exchanges, times, strict=True)):
-        text = str(e.status) if e.status is not None else (e.error.kind if e.error else "error")
-        ax.annotate(text, (max(t, floor), y), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=9)
-    ax.set_yticks(list(rows), [e.label for e in exchanges])
+    rows = list(range(len(exchanges)))
+    ax.barh(rows, [1.0] * len(rows), color=[OUTCOME_COLOURS[k] for k in kinds],
+            edgecolor="none", height=0.78)
+    for y, (e, kind) in enumerate(zip(exchanges, kinds, strict=True)):
+        status = _status_text(e)
+        ax.text(0.02, y, f"{status} · {kind}", va="center", ha="left", fontsize=9,
+                color=_ink(OUTCOME_COLOURS[kind]), gid="ink")
+    ax.set_yticks(rows, [e.label for e in exchanges])
     ax.invert_yaxis()
-    ax.set_xlabel("response time (ms)")
-    ax.set_ylabel("probe")
-    ax.margins(x=0.15)
-    cause = diagnosis.cause.value if diagnosis.cause else "no cause found"
-    ax.set_title(f"Probes sent: {len(exchanges)} (most likely: {cause})")
-    _legend(ax, {k: OUTCOME_COLOURS[k] for k in OUTCOME_COLOURS if k in kinds}, "outcome")
+    ax.set_xlim(0, 1)
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    refused = sum(k == "refused" for k in kinds)
+    ax.set_title(f"What each probe got back: {refused} of {len(exchanges)} refused",
+                 loc="left", fontsize=10)
+    _legend(ax, {k: OUTCOME_COLOURS[k] for k in OUTCOME_COLOURS if k in kinds}, "outcome",
+            outside=True)
     return ax
 
 
+def _status_text(e: Exchange) -> str:
+    if e.status is None:
+        return f"no answer ({e.error.kind})" if e.error else "no answer"
+    try:
+        return f"{e.status} {http.HTTPStatus(e.status).phrase}"
+    except ValueError:
+        return str(e.status)
+
+
+@themed
 def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
     """Credentials (rows) x endpoints (columns); colour = verdict, text = status."""
     rows, cols = len(matrix.labels), len(matrix.endpoints)
@@ -97,8 +119,8 @@ def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
             text = str(cell.status) if cell.status is not None else {
                 "skipped": "skipped", "error": "no answer"}.get(cell.verdict, cell.verdict)
             ax.text(j, i, text, ha="center", va="center", fontsize=10,
-                    color=_ink(VERDICT_COLOURS[cell.verdict]))
-    ax.set_xticks(range(cols), _short(matrix.endpoints), rotation=15, ha="right")
+                    color=_ink(VERDICT_COLOURS[cell.verdict]), gid="ink")
+    ax.set_xticks(range(cols), short_labels(matrix.endpoints), fontsize=9)
     ax.set_yticks(range(rows), list(matrix.labels))
     ax.set_xlabel("endpoint")
     ax.set_ylabel("credential")
@@ -110,6 +132,7 @@ def access_heatmap(matrix: AccessMatrix, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@themed
 def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     """Requests remaining (and the limit) over UTC time, the next reset, and the forecast."""
     ax = _axes(ax, (8.0, 4.0))
@@ -146,10 +169,11 @@ def headroom_chart(samples: Sequence[Sample], ax: Axes | None = None) -> Axes:
     ax.set_ylim(bottom=0)
     left = f"{last.remaining} of {last.limit}" if last.limit is not None else str(last.remaining)
     ax.set_title(f"Rate-limit headroom: {left} left ({len(counted)} samples)")
-    ax.legend(loc="best", fontsize=8)
+    _legend_below(ax)
     return ax
 
 
+@themed
 def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | None = None,
                  ax: Axes | None = None) -> Axes:
     """iat, nbf and exp on a UTC time line, the validity span, and both clocks."""
@@ -168,7 +192,7 @@ def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | N
         ax.barh(0, _num(end) - _num(start), left=_num(start),
                 height=0.3, color=OKABE_ITO["green"], alpha=0.35, label="valid span")
     for name, when in marks.items():
-        ax.plot([_num(when)], [0.0], marker="|", markersize=22, color="black")
+        ax.plot([_num(when)], [0.0], marker="|", markersize=22, color=NEUTRAL)
         ax.annotate(f"{name}\n{when:%H:%M:%S}", (_num(when), 0), xytext=(0, 14),
                     textcoords="offset points", ha="center", fontsize=8)
     ax.axvline(_num(now), color=OKABE_ITO["blue"], label=f"your clock {now:%H:%M:%S}")
@@ -184,7 +208,7 @@ def jwt_timeline(info: JwtInfo, *, now: dt.datetime, server_now: dt.datetime | N
     _utc_axis(ax)
     ax.set_title("JWT validity: " + _token_state(info, now, "your clock") + (
         "; " + _token_state(info, server_now, "the server's clock") if server_now else ""))
-    ax.legend(loc="lower right", fontsize=8)
+    _legend_below(ax)
     return ax
 
 
@@ -199,10 +223,45 @@ def _token_state(info: JwtInfo, now: dt.datetime, whose: str) -> str:
 
 
 def to_png(fig_or_ax: Figure | Axes, *, dpi: int = 100) -> bytes:
-    """The figure (of an Axes, or itself) as PNG bytes."""
+    """The figure (of an Axes, or itself) as PNG bytes on a transparent background, its
+    black text and rules turned mid grey, so it reads in light and dark notebook themes."""
     buffer = io.BytesIO()
-    _figure(fig_or_ax).savefig(buffer, format="png", dpi=dpi)
+    figure = theme_safe(_figure(fig_or_ax))
+    figure.savefig(buffer, format="png", dpi=dpi, transparent=True)
     return buffer.getvalue()
+
+
+def theme_safe(figure: Figure) -> Figure:
+    """Recolour what matplotlib draws black (text, spines, ticks, outlines, legend frames) to
+    ``NEUTRAL`` and drop the white slabs; text set on a coloured tile (gid "ink") is kept."""
+    from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch as AnyPatch
+    from matplotlib.spines import Spine
+    from matplotlib.text import Text
+
+    def dark(colour: Any) -> bool:
+        r, g, b = to_rgb(colour)
+        return 0.299 * r + 0.587 * g + 0.114 * b < 0.3
+
+    for text in figure.findobj(Text):
+        if text.get_gid() != "ink" and dark(text.get_color()):
+            text.set_color(NEUTRAL)
+    for ax in figure.axes:
+        ax.tick_params(colors=NEUTRAL, which="both")
+        ax.set_facecolor("none")
+    for spine in figure.findobj(Spine):
+        spine.set_edgecolor(NEUTRAL)
+    for line in figure.findobj(Line2D):
+        if dark(line.get_color()):
+            line.set_color(NEUTRAL)
+    for patch in figure.findobj(AnyPatch):
+        if not isinstance(patch, Spine) and patch.get_linewidth() and dark(patch.get_edgecolor()):
+            patch.set_edgecolor(NEUTRAL)
+    for legend in figure.findobj(Legend):
+        legend.get_frame().set_facecolor("none")
+        legend.get_frame().set_edgecolor(NEUTRAL)
+    return figure
 
 
 def to_svg(fig_or_ax: Figure | Axes) -> str:
@@ -222,7 +281,7 @@ def _figure(fig_or_ax: Figure | Axes) -> Figure:
 
 
 def _legend(ax: Axes, colours: dict[str, str], title: str, *, outside: bool = False) -> None:
-    handles = [Patch(facecolor=c, edgecolor="black", linewidth=0.5, label=k.replace("_", " "))
+    handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=k.replace("_", " "))
                for k, c in colours.items()]
     if outside:
         ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.01, 1),
@@ -234,14 +293,6 @@ def _legend(ax: Axes, colours: dict[str, str], title: str, *, outside: bool = Fa
 def _ink(colour: str) -> str:
     r, g, b = to_rgb(colour)
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
-def _short(urls: Sequence[str]) -> list[str]:
-    """Paths when every URL shares one host, else host + path."""
-    parts = [urlsplit(u) for u in urls]
-    same = len({p.netloc for p in parts}) <= 1
-    return [(p.path or "/") + (f"?{p.query}" if p.query else "") if same
-            else p.netloc + (p.path or "/") for p in parts]
 
 
 # The time-series charts live in their own module; kit.plots is where they are imported from.

@@ -148,3 +148,15 @@ def test_required_scopes_from_github_headers() -> None:
     ))
     assert kit.required_scopes(exchange) == ("repo", "read:org", "contents=read",
                                              "issues=write")
+
+
+def test_short_labels_drop_the_shared_folders_and_wrap() -> None:
+    """Endpoints on one host read as their differing tail; long ones wrap; other hosts stay."""
+    from kit._tools.access import short_labels
+
+    base = "http://127.0.0.1:8000/s/permissions-insufficient-scope/"
+    assert short_labels([base + "items", base + "admin/reports"]) == ["…/items",
+                                                                       "…/admin/reports"]
+    wrapped = short_labels(["http://h/v1/" + "a" * 30, "http://h/v1/b"], width=10)
+    assert wrapped[0].count("\n") >= 2
+    assert short_labels(["http://h/a", "http://g/b"]) == ["h/a", "g/b"]

@@ -301,7 +301,7 @@ def test_saved_notebook_holds_no_canary(name: str, tmp_path: Path,
     monkeypatch.setenv("KIT_CANARY_JWT", JWT)
     start, cell = NOTEBOOK_CELLS[name]
     nb = load(name)
-    shown = next(i for i, c in enumerate(nb.cells) if c.source.startswith(start))
+    shown = next(i for i, c in enumerate(nb.cells) if start in c.source)
     nb.cells.insert(shown + 1, nbformat.v4.new_code_cell(
         "import os\n" + cell + "panel.run()\n'canary cell ran' if held else 'no secret held'"))
     execute(nb, store_widget_state=True)

@@ -168,10 +168,12 @@ def test_allowlist_check_ipv6_egress_against_ipv4_only_list() -> None:
 
 
 def test_allowlist_check_private_and_loopback_addresses() -> None:
-    """Private and loopback callers are told the server sees their NAT's public address."""
+    """Private and loopback addresses are seen only on their own network; a server beyond a NAT
+    sees the NAT's address (said once, without claiming both)."""
     allowlist = parse_allowlist("203.0.113.0/24")
     private = allowlist.check("192.168.1.20")
-    assert "this address is private; the server sees your NAT's public address" in private.note
+    assert "a private address: only a server on the same network sees it" in private.note
+    assert "beyond a NAT or proxy sees that NAT's or proxy's public address" in private.note
     assert "(loopback)" in allowlist.check("127.0.0.1").note
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -9,8 +10,10 @@ import httpx
 import jwt
 import pytest
 
+import kit
+from kit._card import fixes, server_words
 from kit._causes import Cause
-from kit._diagnosis import Diagnosis, Layer, Signal
+from kit._diagnosis import Diagnosis, Finding, Layer, Signal
 from kit._http.exchange import Exchange, NetworkError
 from kit._verdict import rank
 
@@ -69,20 +72,91 @@ def test_text_carries_explanation_evidence_fixes_and_against(diagnosis: Diagnosi
     assert "• the key has the right prefix" in text
 
 
-def test_text_lists_other_findings_on_one_line_each(diagnosis: Diagnosis) -> None:
-    """A runner-up cause appears as one line with its confidence, not its evidence."""
-    text = diagnosis.to_text()
-    runner_up = diagnosis.finding(Cause.PERMISSIONS)
-    assert runner_up is not None
-    assert "Also possible:" in text
-    assert f"• Insufficient permissions ({runner_up.confidence:.0%})" in text
-    assert "the endpoint needs an admin scope" not in text
+def _finding(cause: Cause, confidence: float) -> Finding:
+    return Finding(cause, confidence, [f"evidence for {cause.value}"], [])
+
+
+def _ranked(*pairs: tuple[Cause, float]) -> Diagnosis:
+    return Diagnosis([_finding(c, p) for c, p in pairs], [_refused()], requests_sent=1)
+
+
+def test_runners_up_fold_into_one_line_above_fifteen_percent() -> None:
+    """Only causes above 15% after the first are named, on one muted line, without evidence."""
+    d = _ranked((Cause.API_KEY, 0.55), (Cause.PERMISSIONS, 0.24), (Cause.RATE_LIMIT, 0.16),
+                (Cause.IP_ALLOWLIST, 0.05))
+    for text in (d.to_text(), d.to_markdown()):
+        assert "Less likely: Insufficient permissions (24%), Rate limit or quota exceeded (16%)" \
+            in text
+        assert "Source address not allowed" not in text
+        assert "evidence for permissions" not in text
+    page = d.to_html()
+    line = next(p for p in page.splitlines() if "Less likely" in p)
+    assert "opacity" in line
+    assert "#D55E00" not in line  # never in the winner's colour
+    quiet = _ranked((Cause.API_KEY, 0.9), (Cause.PERMISSIONS, 0.1))
+    assert "Less likely" not in quiet.to_text() + quiet.to_markdown() + quiet.to_html()
+
+
+def test_card_opens_with_status_time_and_the_servers_words(diagnosis: Diagnosis) -> None:
+    """Under the headline: method, URL and the time it was sent; then the server's message."""
+    exchange = dataclasses.replace(_refused(), started_at=dt.datetime(2026, 3, 4, 5, 6, 7,
+                                                                     tzinfo=dt.UTC))
+    d = rank(_signals(), [exchange], requests_sent=1)
+    lines = d.to_text().splitlines()
+    assert lines[1].startswith("GET https://api.example.com/v1/items?api_key=[secure")
+    assert "2026-03-04 05:06:07 UTC" in lines[1]
+    assert lines[2] == "The server said: “<script>alert(1)</script> invalid API key”"
+    page = d.to_html()
+    assert "The server said:</span> &lt;script&gt;alert(1)&lt;/script&gt; invalid API key" in page
+    assert "<details" in page
+    assert "Response headers (" in page
+    assert "<details><summary>Response headers</summary>" in d.to_markdown()
+
+
+@pytest.mark.parametrize(("body", "content_type", "said"), [
+    ('{"error": {"code": 403, "message": "Daily quota exceeded"}}', "application/json",
+     "Daily quota exceeded"),
+    ('{"errors": [{"detail": "Missing scope repo"}]}', "application/json", "Missing scope repo"),
+    ("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+     "application/xml", "AccessDenied — Access Denied"),
+    ("<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>"
+     "<hr>nginx</body></html>", "text/html", "403 Forbidden nginx"),
+    ("line one\nline two\nline three\nline four", "text/plain",
+     "line one line two line three"),
+    ("", "text/plain", ""),
+])
+def test_server_words_read_the_message_a_person_would(body: str, content_type: str,
+                                                        said: str) -> None:
+    """A JSON or XML error's message field, a page's text with its title once, or the first
+    three lines of plain text."""
+    request = httpx.Request("GET", "https://api.example.com/x")
+    response = httpx.Response(403, request=request, content=body.encode(),
+                              headers={"Content-Type": content_type})
+    assert server_words(Exchange.from_response(response)) == said
+
+
+def test_fixes_follow_the_evidence_and_skip_near_duplicates() -> None:
+    """The evidence's own fix comes first; a general fix saying nearly the same is dropped,
+    and with no specific fix the cause's general ones are shown."""
+    specific = Finding(Cause.API_KEY, 0.9, ["x"], [
+        "Strip surrounding whitespace from the key before sending it.",
+        *kit.Cause.API_KEY.info.fixes])
+    assert fixes(specific) == ["Strip surrounding whitespace from the key before sending it."]
+    slash = Finding(Cause.CONFIGURATION, 0.8, ["x"], [
+        "Call /v1/items/ (the route is defined with that form), or make the gateway accept both.",
+        *kit.Cause.CONFIGURATION.info.fixes])
+    shown = fixes(slash)
+    assert shown[0].startswith("Call /v1/items/")
+    assert len(shown) == 2
+    assert not any("redirect" in f for f in shown)  # no redirect advice on a slash verdict
+    general = Finding(Cause.RATE_LIMIT, 0.9, ["x"], list(kit.Cause.RATE_LIMIT.info.fixes))
+    assert fixes(general) == list(kit.Cause.RATE_LIMIT.info.fixes)[:3]
 
 
 def test_text_shows_layer_probe_table_and_notes(diagnosis: Diagnosis) -> None:
     """The layer, a probe row per exchange (label, method, path, status, ms) and notes appear."""
     lines = diagnosis.to_text().splitlines()
-    assert "Answered by: gateway (Server: nginx answered)" in lines
+    assert "Answered by: an API gateway (Server: nginx answered)" in lines
     assert any(line.split()[:5] == ["probe", "method", "path", "status", "ms"] for line in lines)
     base = next(line.split() for line in lines if line.strip().startswith("baseline"))
     assert base[:2] == ["baseline", "GET"]
@@ -90,7 +164,8 @@ def test_text_shows_layer_probe_table_and_notes(diagnosis: Diagnosis) -> None:
     assert base[2].startswith("/v1/items?api_key=[secure")
     other = next(line.split() for line in lines if line.strip().startswith("other-path"))
     assert other == ["other-path", "GET", "/v1/other", "timeout", "-"]
-    assert "Probes (2 request(s) sent):" in lines
+    assert "Probes (2 requests sent):" in lines
+    assert "request(s)" not in diagnosis.to_markdown() + diagnosis.to_html()
     assert "  • one note" in lines
 
 
@@ -139,9 +214,6 @@ def test_markdown_has_headline_findings_and_probe_table(diagnosis: Diagnosis) ->
     assert "| probe | method | path | status | ms |" in md
     assert "|---|---|---|---|---|" in md
     assert "| other-path | GET | /v1/other | timeout | - |" in md
-    runner_up = diagnosis.finding(Cause.PERMISSIONS)
-    assert runner_up is not None
-    assert f"- Insufficient permissions ({runner_up.confidence:.0%})" in md
 
 
 def test_markdown_request_summary_masks_credentials_and_lints(diagnosis: Diagnosis) -> None:
@@ -229,3 +301,13 @@ def test_canaries_never_appear_in_any_output() -> None:
                d.to_html(), json.dumps(d.to_dict()), str(exchange), repr(exchange)]
     for out in outputs:
         assert "CANARY" not in out
+
+
+def test_allowlist_verdict_names_the_address_once() -> None:
+    """An allowlist verdict says which address the request left from, once, in every form."""
+    sent = dataclasses.replace(_refused(), local_address="127.0.0.1:50123")
+    d = Diagnosis([_finding(Cause.IP_ALLOWLIST, 0.8)], [sent], requests_sent=1)
+    for text in (d.to_text(), d.to_html()):
+        assert text.count("The request left from 127.0.0.1;") == 1
+    other = Diagnosis([_finding(Cause.API_KEY, 0.8)], [sent], requests_sent=1)
+    assert "left from" not in other.to_text()

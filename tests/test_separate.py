@@ -10,7 +10,7 @@ import pytest
 from kit._causes import Cause
 from kit._diagnosis import Signal
 from kit._http.exchange import Exchange
-from kit._separate import SEPARATORS, close, separate
+from kit._scoring.separate import SEPARATORS, close, separate
 from kit._verdict import rank
 
 

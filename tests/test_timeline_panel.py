@@ -59,6 +59,25 @@ def test_timeline_panel_finds_each_incident_of_the_sample_log(
     assert panel.path.value.endswith("sample-access.log.gz")
 
 
+def test_three_incidents_show_as_three_rows_not_their_windows(
+        sample_run: tuple[kw.TimelinePanel, kw.TimelineReport]) -> None:
+    """The seeded log's three incidents flag many adjacent windows, merged into three rows,
+    each spanning its incident's first window and explained once."""
+    panel, report = sample_run
+    assert len(report.spikes) > 3 * 2
+    assert len(report.reports) == 3
+    for found, injected in zip(report.reports, report.incidents, strict=True):
+        assert found.spike.start == injected.start
+        assert found.spike.end is not None
+        assert found.spike.end > found.spike.start
+        assert found.spike.count == sum(s.count for s in report.spikes
+                                        if found.spike.start <= s.start < found.spike.end)
+    table = panel.spike_table.value
+    assert table.count("<tr>") == (1 + 3) + (1 + len(report.incidents))  # two tables
+    assert "rate_limit" not in table  # labels people read, not ids
+    assert "Rate limit or quota exceeded" in table
+
+
 def test_timeline_panel_shows_charts_table_and_skipped_count(
         sample_run: tuple[kw.TimelinePanel, kw.TimelineReport]) -> None:
     """Charts as PNGs, the spikes table, the incidents, 'Skipped lines: 0'; no red message."""
@@ -66,14 +85,14 @@ def test_timeline_panel_shows_charts_table_and_skipped_count(
     assert bytes(panel.rates_chart.value).startswith(PNG)
     assert bytes(panel.status_chart.value).startswith(PNG)
     assert panel.latency_chart.layout.display == "none"  # a combined log has no times
-    assert f"Spike windows ({len(report.spikes)})" in panel.spike_table.value
-    assert "403/429 rate vs baseline" in panel.spike_table.value
+    assert "Incidents (3)" in panel.spike_table.value
+    assert "refused (403/429)" in panel.spike_table.value
     assert "What really happened" in panel.spike_table.value
     assert "Skipped lines: 0" in panel.skipped.value
     assert panel.feedback.error.value == ""
     assert panel.progress.value == panel.progress.max
     assert repr(report).startswith("<TimelineReport 50000 requests in ")
-    assert "Spike windows" in report._repr_html_()
+    assert "Incidents (3)" in report._repr_html_()
 
 
 def test_garbage_lines_are_counted_and_shown(tmp_path: Path) -> None:
@@ -174,3 +193,40 @@ def test_history_monitor_bad_url_is_a_red_message(tmp_path: Path) -> None:
     panel = kw.HistoryMonitorPanel(url="not a url", store_path=tmp_path / "x.sqlite")
     assert panel.run() is None
     assert "Could not start the monitor" in panel.feedback.error.value
+
+
+def test_default_history_is_per_user_and_per_notebook(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """The default file sits in the user's state folder, named after the notebook."""
+    from kit.widgets._history import default_store
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/notebooks/08_error_rates_over_time.ipynb")
+    assert default_store() == tmp_path / "forbidden-kit" / "08_error_rates_over_time.sqlite"
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    assert default_store() == tmp_path / "forbidden-kit" / "history.sqlite"
+    assert default_store("my report") == tmp_path / "forbidden-kit" / "my_report.sqlite"
+
+
+def test_a_full_history_file_is_set_aside_not_grown(sandbox: Any, tmp_path: Path) -> None:
+    """A file holding keep_rows exchanges becomes '<name>.previous.sqlite' (one kept) and the
+    panel goes on in a fresh file, so the history never grows without bound."""
+    store = tmp_path / "history.sqlite"
+    panel = monitor(sandbox, "127.0.0.9", store, steps=3, budget=6, keep_rows=3)
+    assert panel.run() is not None, panel.feedback.error.value
+    assert len(panel.store()) == 3
+    assert panel.set_aside is None
+    assert panel.run() is not None, panel.feedback.error.value  # the next run starts afresh
+    previous = tmp_path / "history.previous.sqlite"
+    assert panel.set_aside == previous
+    assert len(panel.store()) == 3
+    with kit.open_history(previous) as old:
+        assert len(old) == 3
+
+
+def test_an_empty_history_charts_a_note_not_a_crash(sandbox: Any, tmp_path: Path) -> None:
+    """Refreshing before anything was recorded shows 'no counts yet', not a red bug message."""
+    panel = kw.HistoryMonitorPanel(sandbox, store_path=tmp_path / "empty.sqlite")
+    report = panel.refresh()
+    assert report.stored == 0
+    assert bytes(panel.headroom_chart.value).startswith(PNG)

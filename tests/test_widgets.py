@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -127,18 +128,44 @@ def test_triage_panel_names_waf_user_agent(sandbox):
     assert panel.diagnosis is diagnosis
     assert "Blocked by a security policy" in panel.result.value
     assert "browser User-Agent" in panel.result.value  # the probe table is in the HTML
-    assert bytes(panel.matrix.value).startswith(PNG)
-    assert headline(diagnosis) in panel.report.value
+    assert panel.chart.startswith(PNG)
+    assert "data:image/png;base64," in panel.result.value  # the chart sits in the card
+    assert headline(diagnosis) in panel.markdown
 
 
-def test_triage_report_is_read_only(sandbox):
-    """An edit of the Markdown report is undone, so what is copied is the kit's report."""
+def test_triage_card_is_one_result_with_a_copyable_report(sandbox):
+    """One HTML card holds the verdict once, and the Markdown report read-only with a Copy
+    button; before the first run nothing is shown (no empty image)."""
     panel = kw.TriagePanel(sandbox, scenario="config-trailing-slash")
+    assert panel.result.value == ""
+    assert not [x for x in widgets_of(panel.root) if isinstance(x, w.Image)]
     panel.run()
-    kept = panel.report.value
-    panel.report.value = "edited"
-    assert panel.report.value == kept
-    assert kept.startswith("###")
+    page = panel.result.value
+    assert page.count("Most likely:") == 1
+    assert panel.markdown.startswith("###")
+    assert "<textarea readonly" in page
+    assert ">Copy</button>" in page
+    assert html.escape(panel.markdown.splitlines()[0]) in page
+
+
+def test_triage_enter_in_the_url_field_diagnoses(sandbox):
+    """The front end's submit event (Enter in the URL field) presses Diagnose."""
+    panel = kw.TriagePanel(sandbox, scenario="api-key-wrong-header")
+    panel.form.url._handle_custom_msg({"event": "submit"}, [])
+    assert panel.diagnosis is not None
+    assert panel.diagnosis.cause is kit.Cause.API_KEY
+
+
+def test_triage_form_keeps_method_url_and_button_on_one_row(sandbox):
+    """Method, URL and Diagnose share a row; headers, body, address, budget, patience and the
+    env var are folded away."""
+    panel = kw.TriagePanel(sandbox)
+    assert list(panel.form.line.children) == [panel.form.method, panel.form.url, panel.button]
+    folded = widgets_of(panel.form.more)
+    for widget in (panel.form.headers, panel.form.body, panel.form.local_address,
+                   panel.budget, panel.patience, panel.form.secret.env):
+        assert any(widget is x for x in folded)
+    assert panel.form.more.selected_index is None
 
 
 def test_triage_button_click_runs_the_diagnosis(sandbox):
@@ -196,7 +223,7 @@ def test_bad_input_shows_a_red_message(sandbox, field, value, shown):
     before = len(sandbox.hits)
     assert panel.run() is None
     message = panel.feedback.error.value
-    assert "color:#b00020" in message
+    assert "color:#d93025" in message
     assert shown in message
     assert "Traceback" not in message
     assert panel.diagnosis is None
@@ -487,3 +514,61 @@ def test_key_panel_lints_header_names_not_query_parameters(sandbox):
     assert "underscore_header" not in {i.code for i in panel.run().issues}
     panel.name.value = "X_Api_Key"
     assert "underscore_header" in {i.code for i in panel.run().issues}
+
+
+def test_an_empty_chart_is_hidden_not_a_broken_image(sandbox):
+    """A chart widget without a picture is not displayed; once drawn, it is."""
+    panel = kw.JwtPanel(sandbox)
+    assert panel.timeline.value == b""
+    assert panel.timeline.layout.display == "none"
+    panel.run()
+    assert bytes(panel.timeline.value).startswith(PNG)
+    assert panel.timeline.layout.display == ""
+
+
+def test_key_panel_says_a_padded_key_is_valid_once_stripped(sandbox):
+    """A good key with a trailing newline and spaces: accepted once stripped, and said so
+    (no 'invalid, revoked' advice that would make someone regenerate a good key)."""
+    panel = kw.KeyPanel(sandbox, scenario="api-key-wrong-header")
+    good = panel.key.value()
+    panel.key.set(f"  {good}\n")
+    report = panel.run()
+    assert report is not None, panel.feedback.error.value
+    assert report.accepted_in
+    assert "valid once stripped" in panel.result.value
+    assert "probably invalid" not in panel.result.value
+    assert "Illegal header value" not in panel.result.value
+
+
+def test_allowlist_panel_says_the_two_lists_differ(sandbox):
+    """Your list admits the address the echo saw but the server refuses it: the panel says the
+    lists differ, and never claims both 'the server sees 127.0.0.1' and 'your NAT's address'."""
+    panel = kw.AllowlistPanel(sandbox)
+    panel.allowlist.value = "127.0.0.1/32\n"
+    report = panel.run()
+    assert report is not None, panel.feedback.error.value
+    assert report.egress.address == "127.0.0.1"
+    assert report.check is not None
+    assert report.check.allowed
+    page = panel.result.value
+    assert "The two lists differ" in page
+    assert "The server sees" not in page
+    assert page.count("beyond a NAT") == 1
+
+
+@pytest.mark.parametrize(("pace", "down", "said"), [
+    (6.93, True, "6 requests a minute"), (6.93, False, "7 requests a minute"),
+    (1.0, True, "1 request a minute"), (0.5, True, "one request every 120 s")])
+def test_paces_are_said_without_false_precision(pace, down, said):
+    """'6.93 requests a minute' reads as 6 (a ceiling to stay under is rounded down)."""
+    from kit.widgets._history import _pace
+
+    assert _pace(pace, down=down) == said
+
+
+def test_allowlist_panel_shows_the_source_address_outside_the_fold(sandbox):
+    """The allowlist panel's From address is in view, and the fold no longer claims it."""
+    panel = kw.AllowlistPanel(sandbox)
+    assert any(panel.form.local_address is x for x in panel.root.children)
+    assert not any(panel.form.local_address is x for x in widgets_of(panel.form.more))
+    assert "source address" not in panel.form.more.get_title(0)

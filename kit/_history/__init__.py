@@ -7,6 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names load on first use; these imports are for type checkers
+    from .incidents import incidents
     from .lines import Skipped
     from .logs import Log, load_log
     from .recorder import record, recording_hooks
@@ -39,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "SpikeReport": ".spike_reports",
     "cause_mix": ".spike_reports",
     "explain_spikes": ".spike_reports",
+    "incidents": ".incidents",
     "spikes": ".spike_reports",
     "Forecast": ".timeline",
     "HeadroomPoint": ".timeline",
@@ -66,6 +68,7 @@ __all__ = [
     "exhaustion_forecast",
     "explain_spikes",
     "headroom_series",
+    "incidents",
     "load_log",
     "open_history",
     "parse_window",

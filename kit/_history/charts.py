@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from .._causes import Cause
 from .._http.exchange import Exchange
 from .._http.ratelimit import human_span
+from .._theme import NEUTRAL, themed
 from .spike_reports import Spike
 from .store import utc
 from .timeline import Forecast, HeadroomPoint, resets, resolve_window
@@ -59,9 +60,12 @@ def time_axis(ax: Axes) -> None:
 
 def _empty(ax: Axes, title: str, note: str) -> Axes:
     """A titled note instead of a chart (no ticks: an empty axis has no time to show)."""
+    from matplotlib.ticker import NullFormatter, NullLocator
+
     ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    for axis in (ax.xaxis, ax.yaxis):  # a date formatter given no ticks fails (IndexError)
+        axis.set_major_locator(NullLocator())
+        axis.set_major_formatter(NullFormatter())
     ax.text(0.5, 0.5, note, ha="center", va="center", transform=ax.transAxes)
     return ax
 
@@ -72,6 +76,7 @@ def _step(starts: Sequence[dt.datetime], fallback: dt.timedelta) -> dt.timedelta
     return min(gaps) if gaps else fallback
 
 
+@themed
 def headroom_over_time(series: Sequence[HeadroomPoint], *, forecast: Forecast | None = None,
                        ax: Axes | None = None) -> Axes:
     """Requests remaining (and the limit) per rate-limit bucket over UTC time, the resets,
@@ -103,7 +108,7 @@ def headroom_over_time(series: Sequence[HeadroomPoint], *, forecast: Forecast | 
     jumps = resets(counted)
     if jumps:
         ax.scatter([_num(p.at) for p in jumps], [float(p.remaining or 0) for p in jumps],
-                   marker="^", s=70, color=OKABE_ITO["green"], edgecolor="black", zorder=4,
+                   marker="^", s=70, color=OKABE_ITO["green"], edgecolor=NEUTRAL, zorder=4,
                    label=f"reset ({len(jumps)}: remaining jumped up)").set_gid("reset")
     first, last = counted[0], counted[-1]
     if forecast is not None:
@@ -139,6 +144,7 @@ def _forecast(ax: Axes, forecast: Forecast, points: list[HeadroomPoint],
                    label=f"announced reset {forecast.reset:%H:%M:%S} UTC")
 
 
+@themed
 def error_rates_chart(rows: Sequence[WindowRow], *, spikes: Iterable[Spike] = (),
                       statuses: Sequence[int] = (403, 429), ax: Axes | None = None) -> Axes:
     """Requests per window stacked by status class, the refused share (``statuses``) on a
@@ -172,7 +178,7 @@ def error_rates_chart(rows: Sequence[WindowRow], *, spikes: Iterable[Spike] = ()
     twin = ax.twinx()
     twin.plot([s + width / 2 for s in starts],
               [100.0 * r.rate(*statuses) if r.total else math.nan for r in rows],
-              color="black", linewidth=1.2, marker=".", markersize=3, label=f"{which} share")
+              color=NEUTRAL, linewidth=1.2, marker=".", markersize=3, label=f"{which} share")
     top = max((r.rate(*statuses) for r in rows), default=0.0)
     twin.set_ylim(0, max(5.0, 100.0 * top * 1.15))
     twin.set_ylabel(f"{which} share of requests (%)")
@@ -188,6 +194,7 @@ def error_rates_chart(rows: Sequence[WindowRow], *, spikes: Iterable[Spike] = ()
     return ax
 
 
+@themed
 def status_mix(rows: Sequence[WindowRow], ax: Axes | None = None) -> Axes:
     """Share of requests per status code over all windows (refusals 403/429 hatched)."""
     counts: Counter[int] = Counter()
@@ -202,7 +209,7 @@ def status_mix(rows: Sequence[WindowRow], ax: Axes | None = None) -> Axes:
     codes = sorted(counts, key=lambda c: (-counts[c], c))
     shares = [100.0 * counts[c] / total for c in codes]
     colours = [CLASS_COLOURS[f"{c // 100}xx" if 100 <= c < 600 else "other"] for c in codes]
-    bars = ax.barh(range(len(codes)), shares, color=colours, edgecolor="black", linewidth=0.5)
+    bars = ax.barh(range(len(codes)), shares, color=colours, edgecolor=NEUTRAL, linewidth=0.5)
     for bar, code in zip(bars, codes, strict=True):
         if code in (403, 429):
             bar.set_hatch("//")
@@ -218,6 +225,7 @@ def status_mix(rows: Sequence[WindowRow], ax: Axes | None = None) -> Axes:
     return ax
 
 
+@themed
 def cause_mix_chart(mix: Sequence[tuple[dt.datetime, dict[Cause, int]]],
                     ax: Axes | None = None) -> Axes:
     """Recorded 403s per window stacked by the cause ``kit.explain`` gave (``kit.cause_mix``)."""
@@ -236,7 +244,7 @@ def cause_mix_chart(mix: Sequence[tuple[dt.datetime, dict[Cause, int]]],
     for cause in (c for c in CAUSE_COLOURS if totals[c]):
         heights = [float(counts.get(cause, 0)) for _, counts in mix]
         ax.bar(starts, heights, width=step.total_seconds() / _DAY, bottom=bottom,
-               align="edge", color=CAUSE_COLOURS[cause], edgecolor="black", linewidth=0.3,
+               align="edge", color=CAUSE_COLOURS[cause], edgecolor=NEUTRAL, linewidth=0.3,
                label=cause.value.replace("_", " "))
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     top, count = totals.most_common(1)[0]
@@ -246,6 +254,7 @@ def cause_mix_chart(mix: Sequence[tuple[dt.datetime, dict[Cause, int]]],
     return ax
 
 
+@themed
 def latency_chart(source: Iterable[Exchange], *, window: str | dt.timedelta = "auto",
                   ax: Axes | None = None) -> Axes:
     """Median and 95th percentile of ``Exchange.elapsed`` per window, in milliseconds."""

@@ -72,6 +72,9 @@ class RateLimit:
     retry_after: dt.timedelta | None = None
     reset_format: str | None = None
 
+    def _repr_html_(self) -> str:
+        return _rate_limit_html(self)
+
     @property
     def exhausted(self) -> bool:
         """Nothing left, or no count given but the server asked the caller to wait."""
@@ -394,3 +397,20 @@ def human_span(span: dt.timedelta) -> str:
     if hours < 48:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{hours // 24} d {hours % 24} h" if hours % 24 else f"{hours // 24} d"
+
+
+def _rate_limit_html(limit: RateLimit) -> str:
+    """A small card for a notebook (kit/_http/reprs.py draws it)."""
+    from .reprs import BAD, GOOD, _when, card
+
+    left = (f"{limit.remaining} of {limit.limit}" if limit.limit is not None
+            else str(limit.remaining) if limit.remaining is not None else "")
+    title = ("Rate limit used up" if limit.exhausted else "Rate limit") + (
+        f": {left} left" if left else "")
+    return card(title, [
+        ("convention", limit.convention), ("resource", limit.resource or ""),
+        ("window", human_span(limit.window) if limit.window is not None else ""),
+        ("resets at", _when(limit.reset)),
+        ("retry after", human_span(limit.retry_after) if limit.retry_after is not None else ""),
+        ("policy", limit.policy or ""),
+        ("read from", ", ".join(limit.headers))], accent=BAD if limit.exhausted else GOOD)

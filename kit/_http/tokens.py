@@ -84,6 +84,11 @@ class JwtInfo:
     scopes: tuple[str, ...] = ()
     error: str | None = None
 
+    def _repr_html_(self) -> str:
+        from .reprs import jwt_info_html
+
+        return jwt_info_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Credential:

@@ -71,6 +71,11 @@ class ScopeDiff:
     missing: tuple[str, ...]
     extra: tuple[str, ...]
 
+    def _repr_html_(self) -> str:
+        from .reprs import scope_diff_html
+
+        return scope_diff_html(self)
+
     @property
     def sufficient(self) -> bool:
         """True when nothing required is missing."""
@@ -166,5 +171,31 @@ def _index(items: tuple[str, ...], wanted: str, what: str) -> int:
         raise KeyError(f"no {what} {wanted!r}; known: {', '.join(items)}") from None
 
 
+def short_labels(urls: Sequence[str], *, width: int = 22) -> list[str]:
+    """Endpoint labels a reader can take in: the paths when every URL shares a host (host and
+    path otherwise), less the folders all of them share, wrapped at ``width`` characters."""
+    import textwrap
+    from urllib.parse import urlsplit
+
+    parts = [urlsplit(u) for u in urls]
+    same = len({p.netloc for p in parts}) <= 1
+    labels = [(p.path or "/") + (f"?{p.query}" if p.query else "") if same
+              else p.netloc + (p.path or "/") for p in parts]
+    if same and len(labels) > 1:
+        segments = [label.split("/") for label in labels]
+        n = 0  # leading folders every label shares (never a label's last segment)
+        while all(len(x) > n + 1 and x[n] == segments[0][n] for x in segments):
+            n += 1
+        if n > 1:
+            labels = ["…/" + "/".join(x[n:]) for x in segments]
+    return ["\n".join(textwrap.wrap(label, width, break_on_hyphens=False)) or label
+            for label in labels]
+
+
+VERDICT_WORDS = {"error": "no answer", "skipped": "not sent"}
+"""How a Cell's verdict reads in a table (the ids themselves stay stable for code)."""
+
+
 def _show(cell: Cell) -> str:
-    return cell.verdict if cell.status is None else f"{cell.status} {cell.verdict}"
+    words = VERDICT_WORDS.get(cell.verdict, cell.verdict.replace("_", " "))
+    return words if cell.status is None else f"{cell.status} {words}"

@@ -35,6 +35,9 @@ class ClockSkew:
     error: str | None
     status: int | None = None
 
+    def _repr_html_(self) -> str:
+        return _clock_skew_html(self)
+
     @property
     def message(self) -> str:
         """One sentence for a report."""
@@ -42,7 +45,9 @@ class ClockSkew:
             return f"the server's clock could not be read: {self.error}"
         seconds = self.offset.total_seconds()
         if abs(self.offset) <= NOTICEABLE:
-            return f"the server's clock agrees with this machine's (within {abs(seconds):.0f} s)"
+            apart = (f"{abs(seconds):.0f} s apart" if abs(seconds) >= 1
+                     else "less than a second apart")
+            return f"the server's clock agrees with this machine's ({apart})"
         side = "ahead of" if seconds > 0 else "behind"
         span = human_span(dt.timedelta(seconds=abs(seconds)))
         return (f"the server's clock runs {span} {side} this machine's: tokens "
@@ -128,3 +133,15 @@ def _value(key: str, value: Any, now: dt.datetime) -> str:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _clock_skew_html(skew: ClockSkew) -> str:
+    """A small card for a notebook (kit/_http/reprs.py draws it)."""
+    from .._http.reprs import BAD, GOOD, NEUTRAL, _when, card
+
+    bad = skew.offset is not None and abs(skew.offset) > NOTICEABLE
+    return card("Clock skew: " + skew.message, [
+        ("server's Date", _when(skew.server_date)),
+        ("offset", f"{skew.offset.total_seconds():+.0f} s" if skew.offset is not None else ""),
+        ("status", str(skew.status) if skew.status is not None else "")],
+        accent=BAD if bad else (NEUTRAL if skew.offset is None else GOOD))

@@ -49,6 +49,11 @@ class KeyAge:
     message: str
     due_on: dt.date | None = None
 
+    def _repr_html_(self) -> str:
+        from .reprs import key_age_html
+
+        return key_age_html(self)
+
 
 def key_locations(url: str, key: str, *, budget: int = 6, timeout: float = 10.0,
                   client: httpx.Client | None = None,

@@ -25,7 +25,8 @@ ECHO_BODY_CAP = 4096
 """Bytes of an IP-echo answer that are read; an address never needs more."""
 _ECHO_KEYS = ("ip", "origin", "address")
 _ACCEPT = {"Accept": "application/json, text/plain"}
-_PRIVATE_NOTE = "this address is private{kind}; the server sees your NAT's public address"
+_PRIVATE_NOTE = ("a private{kind} address: only a server on the same network sees it; a "
+                 "server beyond a NAT or proxy sees that NAT's or proxy's public address")
 _BEHIND_NAT = tuple(ipaddress.ip_network(n) for n in (  # RFC 1918, RFC 6598 (CGNAT), RFC 4193
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"))
 

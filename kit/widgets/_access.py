@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from ._base import STYLE, Feedback, Panel, button, image, png, table_html, wide
+from ._base import STYLE, Feedback, Panel, button, frame, image, png, table_html, wide
 from ._request import CredentialRow
 from ._split import split_request
 
@@ -180,7 +180,7 @@ class AccessMatrixPanel(Panel):
     def _render(self, report: AccessReport) -> None:
         from kit.plots import access_heatmap
 
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         self.heatmap.value = self.feedback.attempt(
             lambda: png(access_heatmap(report.matrix)), what="Could not draw the heatmap",
             todo="the table below is complete without it") or b""
@@ -190,7 +190,10 @@ def _html(report: AccessReport) -> str:
     """The matrix as a table, why probing stopped early, and the scope diff."""
     matrix = report.matrix
     rows = [(label, *cells) for label, cells in matrix.rows()]
-    parts = [table_html(("credential", *matrix.endpoints), rows)]
+    from kit._tools.access import short_labels
+
+    heads = [label.replace("\n", "") for label in short_labels(matrix.endpoints, width=999)]
+    parts = [table_html(("credential", *heads), rows)]
     if matrix.stopped:
         parts.append(f"<p>Stopped early: {html.escape(matrix.stopped)} "
                      f"({matrix.skipped} cells not probed).</p>")
@@ -200,6 +203,5 @@ def _html(report: AccessReport) -> str:
                    f"is missing {', '.join(d.missing)}")
         parts.append(f"<p><b>Scopes</b>: {html.escape(str(report.scope_label))} on "
                      f"{html.escape(str(report.scope_endpoint))} {html.escape(verdict)}.</p>")
-        parts.append(table_html(("held", "required", "missing", "extra"), [
-            tuple(", ".join(x) or "-" for x in (d.held, d.required, d.missing, d.extra))]))
+        parts.append(d._repr_html_())
     return "\n".join(parts)

@@ -10,7 +10,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, button, wide
+from ._base import STYLE, Feedback, Panel, button, frame, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ class AllowlistPanel(Panel):
         self.result = w.HTML("")
         self.report: AllowlistReport | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.echo, self.allowlist, self.budget, self.button,
+        self.form.attach(self.button, self.budget)
+        self.root = w.VBox([self.form.box, self.form.unfold(self.form.local_address), self.echo,
+                            self.allowlist,
                             self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:
@@ -109,7 +111,7 @@ class AllowlistPanel(Panel):
         check = allowlist.check(egress.address) if egress.address else None
         report = AllowlistReport(egress, allowlist, check, diagnosis)
         self.report = report
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         return report
 
 
@@ -118,15 +120,16 @@ def _html(report: AllowlistReport) -> str:
     e = html.escape
     egress, allowlist, check = report.egress, report.allowlist, report.check
     if egress.address:
-        seen = (f"<p>The server sees your requests come from <b>{e(egress.address)}</b> "
-                f"(IPv{egress.family}).</p>")
+        seen = (f"<p>The IP echo saw your requests come from <b>{e(egress.address)}</b> "
+                f"(IPv{egress.family}): the address a server on the echo's side of your "
+                "network sees.</p>")
     else:
         seen = f"<p>Your egress address is unknown: {e(egress.error or 'no answer')}.</p>"
     parts = ["<b>Egress address</b>", seen, f"<p>{e(FAMILY_NOTE)}</p>", "<b>Allowlist</b>"]
     problems = [f"line {p.line}: {p.text!r} — {p.reason}" for p in allowlist.errors]
     problems += [f"line {p.line}: {p.text!r} — note: {p.reason}" for p in allowlist.warnings]
     if problems:
-        parts.append('<ul style="color:#b00020">' + "".join(f"<li>{e(x)}</li>" for x in problems)
+        parts.append('<ul style="color:#d93025">' + "".join(f"<li>{e(x)}</li>" for x in problems)
                      + "</ul>")
     count = len(allowlist.entries)
     families = "/".join(f"IPv{f}" for f in sorted(allowlist.families))
@@ -134,8 +137,15 @@ def _html(report: AllowlistReport) -> str:
                  + (f" ({families})" if families else "") + ".</p>")
     if check is not None:
         verdict = "admits" if check.allowed else "does not admit"
-        parts.append(f"<p>The allowlist <b>{verdict}</b> {e(str(egress.address))}: "
+        parts.append(f"<p>Your allowlist <b>{verdict}</b> {e(str(egress.address))}: "
                      f"{e(check.note)}.</p>")
+        refused = report.diagnosis is not None and report.diagnosis.status in (401, 403)
+        if check.allowed and refused:
+            parts.append(f"<p><b>The two lists differ:</b> your list admits "
+                         f"{e(str(egress.address))}, but the server refused a request from it. "
+                         "The list the server enforces is not the one you have here (or the "
+                         "server sees another address: a proxy, NAT or the other IP family)."
+                         "</p>")
     if report.diagnosis is not None:
         parts += ["<b>Probe from the chosen address</b>", report.diagnosis.to_html()]
     return "\n".join(parts)

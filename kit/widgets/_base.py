@@ -20,7 +20,20 @@ from kit._http.secrets import mask, mask_text
 T = TypeVar("T")
 STYLE = {"description_width": "8em"}
 """One label width for every form row, so the fields line up."""
-_RED = "color:#b00020;border-left:4px solid #b00020;padding:2px 8px;margin:4px 0"
+_RED = "color:#d93025;border-left:4px solid #d93025;padding:2px 8px;margin:4px 0"
+"""A red that reads on light and dark backgrounds (about 4:1 on both)."""
+FAINT = "rgba(127,127,127,0.35)"
+"""Rules and table lines: translucent grey, visible on either theme."""
+
+
+def frame(inner: str, accent: str = "#999999") -> str:
+    """A panel's result in the verdict card's frame (an accent rule on the left, the theme's
+    own text colour), so every panel's results share one layout."""
+    if not inner:
+        return ""
+    return (f'<div class="forbidden-kit kit-result" style="border-left:4px solid {accent};'
+            "padding:4px 12px;margin:6px 0;color:inherit;max-width:60em;"
+            f'font-family:var(--jp-ui-font-family,system-ui,sans-serif)">{inner}</div>')
 
 
 def wide(height: str | None = None) -> Any:
@@ -36,11 +49,12 @@ def error_html(problem: str, todo: str) -> str:
 
 def table_html(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A small bordered HTML table; every cell is escaped."""
-    td = 'style="padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"'
+    td = f'style="padding:2px 8px;border-bottom:1px solid {FAINT};text-align:left"'
     head = "".join(f"<th {td}>{html.escape(str(h))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td {td}>{html.escape(str(c))}</td>" for c in row)
                    + "</tr>" for row in rows)
-    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+    return (f'<table style="border-collapse:collapse;color:inherit"><tr>{head}</tr>{body}'
+            "</table>")
 
 
 def png(axes: Any) -> bytes:
@@ -51,8 +65,16 @@ def png(axes: Any) -> bytes:
 
 
 def image() -> Any:
-    """An empty PNG ``Image`` widget that fills its cell up to a readable width."""
-    return w.Image(format="png", value=b"", layout=w.Layout(max_width="760px"))
+    """An empty PNG ``Image`` widget that fills its cell up to a readable width; hidden while
+    it has no picture, so no broken-image placeholder shows before the first run."""
+    picture = w.Image(format="png", value=b"", layout=w.Layout(max_width="760px",
+                                                                display="none"))
+
+    def show(change: dict[str, Any]) -> None:
+        picture.layout.display = "" if change["new"] else "none"
+
+    picture.observe(show, names="value")
+    return picture
 
 
 class Feedback:
@@ -183,4 +205,5 @@ class Panel:
 
 def button(description: str, icon: str = "search") -> Any:
     """A primary-coloured action button."""
-    return w.Button(description=description, button_style="primary", icon=icon)
+    return w.Button(description=description, button_style="primary", icon=icon,
+                    layout=w.Layout(width="auto", min_width="9em"))  # labels never cut off

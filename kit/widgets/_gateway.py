@@ -46,8 +46,8 @@ class GatewayPanel(Panel):
         self.result = w.HTML("")
         self.diagnosis: Diagnosis | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.budget, self.button, self.feedback.box,
-                            self.result])
+        self.form.attach(self.button, self.budget)
+        self.root = w.VBox([self.form.box, self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:
         return self.form.secrets()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import tempfile
+import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from ._base import STYLE, Feedback, Panel, button, image, png, wide
+from ._base import STYLE, Feedback, Panel, button, frame, image, png, wide
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -34,9 +35,38 @@ if TYPE_CHECKING:
 SHOW = (("last 15 min", 900), ("last hour", 3600), ("last day", 86400), ("everything", 0))
 
 
-def default_store() -> Path:
-    """Where the history goes unless told: one file in the system's temporary folder."""
-    return Path(tempfile.gettempdir()) / "forbidden-kit" / "history.sqlite"
+KEEP_ROWS = 50_000
+"""A history file holding this many exchanges is set aside (one previous file is kept) and a
+fresh one started, so a monitor left running never grows a file without bound."""
+
+
+def default_store(name: str | None = None) -> Path:
+    """Where the history goes unless told: one file per user and per notebook, in the user's
+    state folder ($XDG_STATE_HOME, else ~/.local/state). The notebook's name comes from
+    ``name`` or from JupyterLab (JPY_SESSION_NAME), else 'history'."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    session = name or Path(os.environ.get("JPY_SESSION_NAME") or "history").stem or "history"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", session)[:80]
+    return Path(state) / "forbidden-kit" / f"{safe}.sqlite"
+
+
+def set_aside(where: Path, keep_rows: int) -> Path | None:
+    """When the history file at ``where`` holds ``keep_rows`` exchanges or more, move it to
+    '<name>.previous.sqlite' (replacing an older one) and return that path; else None."""
+    import kit
+
+    if not where.exists():
+        return None
+    with kit.open_history(where) as store:
+        full = len(store) >= keep_rows
+    if not full:
+        return None
+    previous = where.with_name(f"{where.stem}.previous{where.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{previous}{suffix}").unlink(missing_ok=True)
+        if Path(f"{where}{suffix}").exists():
+            Path(f"{where}{suffix}").replace(f"{previous}{suffix}")
+    return previous
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +102,10 @@ class HistoryMonitorPanel(Panel):
 
     def __init__(self, sandbox: Sandbox | None = None, url: str = "",
                  store_path: str | Path | None = None, *, steps: int = 12,
-                 interval: float | None = None, budget: int = 30) -> None:
+                 interval: float | None = None, budget: int = 30,
+                 keep_rows: int = KEEP_ROWS) -> None:
+        self.keep_rows = keep_rows
+        self.set_aside: Path | None = None
         self.form = RequestForm(None, url=url or (sandbox.monitor_url if sandbox else ""),
                                 show=("headers", "local"))
         self.store_path = w.Text(value=str(store_path or default_store()), layout=wide(),
@@ -119,6 +152,7 @@ class HistoryMonitorPanel(Panel):
             if self._store is not None:
                 self._store.close()
             where.parent.mkdir(parents=True, exist_ok=True)
+            self.set_aside = set_aside(where, self.keep_rows) or self.set_aside
             self._store = kit.open_history(where)
         return self._store
 
@@ -127,6 +161,9 @@ class HistoryMonitorPanel(Panel):
         import kit
 
         self._retire()
+        if self._store is not None and len(self._store) >= self.keep_rows:
+            self._store.close()  # full: the next store() sets it aside and starts afresh
+            self._store = None
         kwargs = self.form.kwargs()
         url = str(httpx.URL(kwargs["url"]).copy_merge_params(kwargs.get("params") or {}))
         self._client = _recording_client(self.store(), kwargs.get("local_address"))
@@ -217,7 +254,7 @@ class HistoryMonitorPanel(Panel):
         report = HistoryReport(str(store.path), target, len(store), len(mine), self.sent,
                                int(self.budget.value), tuple(series), forecast, tuple(rows),
                                tuple(found))
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         self.headroom_chart.value = png(headroom_over_time(series, forecast=forecast))
         self.rates_chart.value = png(error_rates_chart(rows, spikes=found))
         mix = kit.cause_mix(mine)  # recorded 403s only: a 429 or a log line has no cause here
@@ -270,13 +307,27 @@ def _html(report: HistoryReport) -> str:
     if f.at is not None and report.headroom and f.at <= report.headroom[-1].at:
         parts.append(f"<p>The limit ran out at {f.at:%H:%M:%S} UTC.</p>")
     elif f.at is not None:
-        parts.append(f"<p>At {f.pace_per_min:.3g} requests a minute the limit runs out at "
+        parts.append(f"<p>At about {_pace(f.pace_per_min)} the limit runs out at "
                      f"{f.at:%H:%M:%S} UTC{' (before it resets)' * f.exhausts_before_reset}.</p>")
     if f.remaining == 0 and f.reset is not None:
         parts.append(f"<p>None left: it resets at {f.reset:%H:%M:%S} UTC; wait until then.</p>")
     elif f.fitting_pace_per_min is not None:
-        parts.append(f"<p>A pace that fits: {f.fitting_pace_per_min:.3g} requests a minute."
+        parts.append(f"<p>A pace that fits: at most {_pace(f.fitting_pace_per_min, down=True)}."
                      "</p>")
     if report.spikes:
         parts.append(f"<p>{len(report.spikes)} windows with a spike of 403/429.</p>")
     return "\n".join(parts)
+
+
+def _pace(per_minute: float, *, down: bool = False) -> str:
+    """A pace as people say it, without false precision: '6 requests a minute' (rounded down
+    when it is a ceiling to stay under), 'one request every 20 s' below one a minute."""
+    import math
+
+    if per_minute >= 1:
+        whole = math.floor(per_minute) if down else round(per_minute)
+        return f"{whole} request{'s' * (whole != 1)} a minute"
+    if per_minute <= 0:
+        return "no requests"
+    every = math.ceil(60 / per_minute) if down else round(60 / per_minute)
+    return f"one request every {every} s"

@@ -11,7 +11,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, SecretField, button, image, png, table_html, wide
+from ._base import STYLE, Feedback, Panel, SecretField, button, frame, image, png, table_html, wide
 from ._request import ScenarioPicker
 from ._split import split_request
 
@@ -107,7 +107,7 @@ class JwtPanel(Panel):
                                              "the server's clock", todo="check the URL")
         report = JwtReport(tuple(rows), inspect_jwt(token), skew)
         self.report = report
-        self.result.value = _html(report)
+        self.result.value = frame(_html(report))
         self.timeline.value = self.feedback.attempt(lambda: png(_timeline(report, now)),
                                                     what="Could not draw the time line",
                                                     todo="the table is complete without it"

@@ -11,7 +11,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, SecretField, button, table_html, wide
+from ._base import STYLE, Feedback, Panel, SecretField, button, frame, table_html, wide
 from ._request import ScenarioPicker, scenario_names
 from ._split import split_request
 
@@ -138,7 +138,7 @@ class KeyPanel(Panel):
         report = KeyReport(lint_key(key, name="" if self._query_name(name) else name),
                            tuple(placements), age)
         self.report = report
-        self.result.value = _html(report, probed=bool(url))
+        self.result.value = frame(_html(report, probed=bool(url)))
         return report
 
 
@@ -153,14 +153,19 @@ def _html(report: KeyReport, *, probed: bool) -> str:
         parts.append("<p>No problem found in how the key is written.</p>")
     if probed:
         accepted = report.accepted_in
+        padded = {i.code for i in report.issues} & {"whitespace", "newline"}
         verdict = (f"The API accepts the key in: {', '.join(accepted)}." if accepted else
                    "The API accepted the key in none of the places tried: the key itself is "
                    "probably invalid, revoked or not enabled for this API.")
+        if accepted and padded:
+            verdict = (f"The key is valid once stripped: without its surrounding whitespace the "
+                       f"API accepts it in {', '.join(accepted)}. Strip it where you store or "
+                       "read it (no need for a new key).")
         parts += ["<b>Where the API wants it</b>", f"<p>{e(verdict)}</p>", table_html(
             ("sent as", "status", "accepted"),
             [(p.where, p.status if p.status is not None else p.error or "no response",
               "yes" if p.accepted else "no") for p in report.placements])]
     if report.age is not None:
-        colour = "#b00020" if report.age.due else "inherit"
+        colour = "#d93025" if report.age.due else "inherit"
         parts += ["<b>Age</b>", f'<p style="color:{colour}">{e(report.age.message)}</p>']
     return "\n".join(parts)

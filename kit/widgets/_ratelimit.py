@@ -14,7 +14,7 @@ import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no ty
 
 from kit._causes import Cause
 
-from ._base import STYLE, Feedback, Panel, button, image, png
+from ._base import STYLE, Feedback, Panel, button, frame, image, png
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class RateLimitPanel(Panel):
         tight = headroom(limits) or (limits[0] if limits else None)
         advice = pacing_advice(tight, now=now) if tight is not None else monitor.advice()
         report = RateLimitReport(status, limits, samples, advice, monitor.time_to_exhaustion())
-        self.result.value = _html(report, now=now, held=monitor.held)
+        self.result.value = frame(_html(report, now=now, held=monitor.held))
         if chart and samples:
             from kit.plots import headroom_chart
 

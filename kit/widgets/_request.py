@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 OWN = "(your own request)"
+FOLDED = {"headers": "headers", "body": "body", "local": "source address"}
+"""What the folded 'More' part of a form holds, by ``show`` key."""
 HEADER_KINDS = ("bearer", "api_key_header", "basic", "custom_header")
 """Ways a credential row of the access matrix can be sent (headers only)."""
 
@@ -76,10 +78,12 @@ class RequestForm:
                  show: Sequence[str] = ("method", "headers", "body", "local")) -> None:
         from kit._tools.forms import AUTH_KINDS
 
-        self.secret = SecretField()
-        self.url = w.Text(value=url, description="URL", layout=wide(), style=STYLE,
-                          placeholder="https://api.example.com/v1/items")
-        self.method = w.Dropdown(options=METHODS, value="GET", description="Method", style=STYLE)
+        self.secret = SecretField(env=False)
+        self.url = w.Text(value=url, description="URL", style={"description_width": "initial"},
+                          layout=w.Layout(flex="1 1 auto", width="auto"),
+                          placeholder="https://api.example.com/v1/items (Enter diagnoses)")
+        self.method = w.Dropdown(options=METHODS, value="GET", description="Method",
+                                 style=STYLE, layout=w.Layout(width="16em"))
         self.auth = w.Dropdown(options=AUTH_KINDS, value="none", description="Auth", style=STYLE)
         self.name = w.Text(description="Header/param", style=STYLE,
                            placeholder="default: X-API-Key / api_key")
@@ -89,15 +93,46 @@ class RequestForm:
         self.local_address = w.Text(description="From address", style=STYLE,
                                     placeholder="optional source address, e.g. 127.0.0.2")
         self._hidden: tuple[dict[str, str], dict[str, str]] = ({}, {})
+        self._submit: list[Callable[[], object]] = []
+        self.url.on_msg(self._on_msg)
         names = scenario_names(sandbox, causes)
         self.picker = ScenarioPicker(sandbox, names, self.fill)
-        optional = {"method": self.method, "headers": self.headers, "body": self.body,
-                    "local": self.local_address}
-        self.box = w.VBox([self.picker.box, self.url, *([self.method] if "method" in show else []),
-                           w.HBox([self.auth, self.name]), self.secret.box,
-                           *(optional[k] for k in show if k != "method")])
+        optional = {"headers": self.headers, "body": self.body, "local": self.local_address}
+        self.line = w.HBox([*([self.method] if "method" in show else []), self.url],
+                           layout=w.Layout(width="95%", align_items="center"))
+        self.advanced = w.VBox([*(optional[k] for k in show if k in optional),
+                                self.secret.env])
+        self.more = w.Accordion(children=[self.advanced], selected_index=None)
+        self.more.set_title(0, "More: " + ", ".join(
+            [*(FOLDED[k] for k in show if k in FOLDED), "secret from an env var"]))
+        self.box = w.VBox([self.picker.box, self.line, w.HBox([self.auth, self.name]),
+                           self.secret.box, self.more])
         if sandbox is not None and names and not url:
             self.picker.pick(scenario if scenario in names else names[0])
+
+    def attach(self, button: Any, *advanced: Any) -> None:
+        """Put ``button`` at the end of the method-and-URL row (Enter in the URL presses it)
+        and ``advanced`` widgets (a budget, a patience) in the folded part."""
+        self.line.children = (*self.line.children, button)
+        self.advanced.children = (*self.advanced.children, *advanced)
+        self._submit.append(lambda: button.click())
+
+    def unfold(self, widget: Any) -> Any:
+        """Take ``widget`` out of the folded part (a panel that shows it itself) and say so in
+        the fold's title; returns the widget."""
+        self.advanced.children = tuple(x for x in self.advanced.children if x is not widget)
+        name = {self.headers: "headers", self.body: "body",
+                self.local_address: "source address"}.get(widget)
+        if name:
+            title = self.more.get_title(0).replace(f" {name},", "").replace(f", {name}", "")
+            self.more.set_title(0, title)
+        return widget
+
+    def _on_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        """The front end sends {'event': 'submit'} when Enter is pressed in the URL field."""
+        if content.get("event") == "submit":
+            for submit in self._submit:
+                submit()
 
     def fill(self, scenario: Scenario | None) -> None:
         """Put a scenario's request into the form (its credential into private memory).

@@ -57,8 +57,8 @@ class SecurityPanel(Panel):
         self.result = w.HTML("")
         self.report: SecurityReport | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.budget, self.compare, self.button,
-                            self.feedback.box, self.result])
+        self.form.attach(self.button, self.budget)
+        self.root = w.VBox([self.form.box, self.compare, self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:
         return self.form.secrets()

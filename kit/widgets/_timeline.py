@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
+from kit._card import plural
+
 from ._base import STYLE, Feedback, Panel, button, image, png, table_html, wide
 
 if TYPE_CHECKING:
@@ -57,13 +59,17 @@ class TimelineReport:
     window: dt.timedelta | None
     rows: tuple[WindowRow, ...]
     reports: tuple[SpikeReport, ...]
+    """One report per incident (adjacent spike windows merged), in time order."""
     skipped: Skipped
     incidents: tuple[Incident, ...] = ()
+    """For the sample log: the incidents really injected into it (to compare with)."""
+    windows: tuple[Spike, ...] = ()
+    """The spike windows the incidents were merged from."""
 
     @property
     def spikes(self) -> tuple[Spike, ...]:
         """The spike windows, in time order."""
-        return tuple(r.spike for r in self.reports)
+        return self.windows or tuple(r.spike for r in self.reports)
 
     @property
     def total(self) -> int:
@@ -73,7 +79,7 @@ class TimelineReport:
     def __repr__(self) -> str:
         size = _span(self.window) if self.window else "?"
         return (f"<TimelineReport {self.total} requests in {len(self.rows)} windows of {size}, "
-                f"{len(self.reports)} spike windows, {self.skipped.count} lines skipped>")
+                f"{len(self.reports)} incidents, {self.skipped.count} lines skipped>")
 
     def _repr_html_(self) -> str:
         return "\n".join([summary_html(self), spikes_html(self.reports),
@@ -158,10 +164,10 @@ class TimelinePanel(Panel):
         self._stage(2, where.name)
         found = kit.spikes(rows)
         self._stage(3, where.name)
-        reports = kit.explain_spikes(log, found)
+        reports = kit.explain_spikes(log, kit.incidents(found))
         step = min((b.start - a.start for a, b in itertools.pairwise(rows)), default=None)
         report = TimelineReport(str(where), log.format, step, tuple(rows), tuple(reports),
-                                log.skipped, incidents)
+                                log.skipped, incidents, tuple(found))
         self._stage(4, where.name)
         self._draw(report, log)
         return report
@@ -196,39 +202,53 @@ def summary_html(report: TimelineReport) -> str:
             if rows else "")
     size = f" of {_span(report.window)}" if report.window else ""
     return (f"<p><b>{html.escape(Path(report.path).name)}</b> ({html.escape(report.format)}): "
-            f"{report.total} requests in {len(rows)} windows{size}{span}; {refused} refused "
-            f"(403/429); <b>{len(report.reports)} spike windows</b>.</p>")
+            f"{report.total:,} requests in {len(rows)} windows{size}{span}; {refused:,} refused "
+            f"(403/429); <b>{plural(len(report.reports), 'incident')}</b> "
+            f"({plural(len(report.spikes), 'spike window')}).</p>")
 
 
 def spikes_html(reports: tuple[SpikeReport, ...]) -> str:
-    """The spikes table: start, rate vs baseline, endpoints, clients, cause, evidence."""
+    """The incidents table: one row per incident (its spike windows merged), with when, the
+    refused share against the usual one, endpoints, clients, the cause and its evidence."""
     if not reports:
         return "<p>No window's refusal rate stands out from its neighbours.</p>"
 
     def top(counts: list[tuple[str, int]]) -> str:
-        return ", ".join(f"{name} ({n})" for name, n in counts[:3]) or "–"
+        return ", ".join(f"{name} ({n:,})" for name, n in counts[:3]) or "–"
 
-    rows = [(f"{r.spike.start:%Y-%m-%d %H:%M:%S}",
-             f"{r.spike.rate:.0%} vs {r.spike.baseline:.1%} (score {r.spike.score:.1f})",
-             top(r.endpoints), top(r.clients),
-             f"{r.cause.value} ({r.confidence:.0%})" if r.cause else "unknown",
+    rows = [(_when(r.spike), f"{_share(r.spike.rate)} ({r.spike.count:,} of {r.spike.total:,})"
+             f" vs usually {_share(r.spike.baseline)}", top(r.endpoints), top(r.clients),
+             f"{r.cause.label} ({r.confidence:.0%})" if r.cause else "unknown from a log alone",
              " ".join(r.evidence)) for r in reports]
-    table = table_html(("start (UTC)", "403/429 rate vs baseline", "endpoints", "clients",
-                        "cause", "evidence"), rows)
-    return (f"<b>Spike windows ({len(reports)})</b>"
-            f'<div style="max-height:24em;overflow:auto">{table}</div>')
+    table = table_html(("when (UTC)", "refused (403/429)", "endpoints", "clients", "cause",
+                        "evidence"), rows)
+    if len(reports) <= 8:  # a few rows are shown whole; many scroll in a box
+        return f"<b>Incidents ({len(reports)})</b>{table}"
+    return (f"<b>Incidents ({len(reports)})</b>"
+            f'<div style="max-height:32em;overflow:auto">{table}</div>')
+
+
+def _when(spike: Spike) -> str:
+    end = spike.end or spike.start
+    minutes = max(1, round((end - spike.start).total_seconds() / 60))
+    return f"{spike.start:%Y-%m-%d %H:%M}–{end:%H:%M} ({minutes} min)"
+
+
+def _share(rate: float) -> str:
+    """A share without false precision: '40%', '<1%'."""
+    return "<1%" if 0 < rate < 0.005 else f"{rate:.0%}"
 
 
 def incidents_html(report: TimelineReport) -> str:
     """For the sample log: each injected incident and how many spike windows fell inside it."""
     if not report.incidents:
         return ""
-    rows = [(i.kind, f"{i.start:%H:%M}–{i.end:%H:%M}", i.endpoint or "every endpoint",
-             i.client or "every client", i.cause.value,
-             sum(1 for s in report.spikes if i.covers(s.start))) for i in report.incidents]
+    rows = [(i.kind.replace("_", " "), f"{i.start:%H:%M}–{i.end:%H:%M}",
+             i.endpoint or "every endpoint", i.client or "every client", i.cause.label,
+             sum(1 for r in report.reports if i.covers(r.spike.start))) for i in report.incidents]
     return ("<b>What really happened: the incidents injected into the sample log</b>"
             + table_html(("incident", "UTC", "endpoint", "client", "cause",
-                          "spike windows inside"), rows))
+                          "incidents found"), rows))
 
 
 def skipped_html(skipped: Skipped) -> str:

@@ -1,12 +1,14 @@
-"""TriagePanel: the request form, a Diagnose button and the report; kit.diagnose does the work."""
+"""TriagePanel: the request form, a Diagnose button and the verdict card; kit.diagnose works."""
 
 from __future__ import annotations
 
+import base64
+import html
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 
-from ._base import STYLE, Feedback, Panel, button, image, png, wide
+from ._base import STYLE, Feedback, Panel, button, png
 from ._request import RequestForm
 
 if TYPE_CHECKING:
@@ -17,10 +19,12 @@ FORM_TODO = "fix that field of the form and press Diagnose again"
 
 
 class TriagePanel(Panel):
-    """A form, a button and a report; the thinking happens in ``kit.diagnose()``.
+    """A form, a button and a verdict card; the thinking happens in ``kit.diagnose()``.
 
-    ``panel.run()`` does what the Diagnose button does and returns the ``kit.Diagnosis``
-    (also kept in ``panel.diagnosis``), or None after showing a red message.
+    ``panel.run()`` does what the Diagnose button (or Enter in the URL field) does and returns
+    the ``kit.Diagnosis`` (also kept in ``panel.diagnosis``), or None after a red message.
+    The card holds the probe chart and the Markdown report (``panel.markdown``) with a Copy
+    button; nothing is shown before the first run (no empty image).
     """
 
     def __init__(self, sandbox: Sandbox | None = None, url: str = "", *,
@@ -33,27 +37,17 @@ class TriagePanel(Panel):
             tooltip="when every probe is refused alike, wait up to this long for a limiter's "
                     "window to pass (spaced repeats within the budget)")
         self.button = button("Diagnose")
+        self.form.attach(self.button, self.budget, self.patience)
         self.feedback = Feedback(self._secrets)
         self.result = w.HTML("")
-        self.matrix = image()
-        self._markdown = ""
-        self.report = w.Textarea(value="", description="Markdown", style=STYLE,
-                                 placeholder="the report to paste into a ticket appears here",
-                                 layout=wide("14em"))
-        self.report.observe(self._keep_report, names="value")
+        self.markdown = ""
+        self.chart = b""
         self.diagnosis: Diagnosis | None = None
         self.button.on_click(lambda _button: self.run())
-        self.root = w.VBox([self.form.box, self.budget, self.patience, self.button,
-                            self.feedback.box,
-                            self.result, self.matrix, self.report])
+        self.root = w.VBox([self.form.box, self.feedback.box, self.result])
 
     def _secrets(self) -> list[str]:
         return self.form.secrets()
-
-    def _keep_report(self, change: dict[str, Any]) -> None:
-        """Read-only but still selectable: an edit is undone, so copying always works."""
-        if change["new"] != self._markdown:
-            self.report.value = self._markdown
 
     def request(self) -> dict[str, Any] | None:
         """The form as ``kit.diagnose`` keyword arguments, or None after a red message."""
@@ -85,14 +79,27 @@ class TriagePanel(Panel):
         return diagnosis
 
     def _render(self, diagnosis: Diagnosis | None) -> None:
-        """Show a diagnosis (or nothing): HTML report, probe matrix, Markdown for a ticket."""
-        self.result.value = diagnosis.to_html() if diagnosis else ""
-        self._markdown = diagnosis.to_markdown() if diagnosis else ""
-        self.report.value = self._markdown
-        self.matrix.value = b""
-        if diagnosis is not None and diagnosis.exchanges:
+        """Show a diagnosis (or nothing) as one card: verdict, probe chart, Markdown to copy."""
+        from kit._card_html import card
+
+        self.markdown = diagnosis.to_markdown() if diagnosis else ""
+        self.chart = b""
+        if diagnosis is None:
+            self.result.value = ""
+            return
+        if diagnosis.exchanges:
             from kit.plots import probe_matrix
 
-            self.matrix.value = self.feedback.attempt(
-                lambda: png(probe_matrix(diagnosis)), what="Could not draw the probe matrix",
-                todo="the report above is complete without it") or b""
+            self.chart = self.feedback.attempt(
+                lambda: png(probe_matrix(diagnosis)), what="Could not draw the probe chart",
+                todo="the verdict above is complete without it") or b""
+        chart = (f'<img alt="{html.escape(_chart_alt(diagnosis))}" style="max-width:100%" '
+                 f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">'
+                 if self.chart else "")
+        self.result.value = card(diagnosis, probes=chart, report=self.markdown, reveal=True)
+
+
+def _chart_alt(diagnosis: Diagnosis) -> str:
+    return "probe chart: " + "; ".join(
+        f"{e.label} {e.status if e.status is not None else 'no answer'}"
+        for e in diagnosis.exchanges)

@@ -147,22 +147,22 @@ def test_start_here_diagnoses_in_a_real_browser(lab: Lab) -> None:
     print(f"screenshot: {SCREENSHOT}")  # noqa: T201 - the artifact's path, for a person to open
 
 
-AUDIT_SCREENSHOT = ROOT / "benchmarks" / "out" / "browser-07_gateway_configuration.png"
+AUDIT_SCREENSHOT = ROOT / "benchmarks" / "out" / "browser-11_gateway_audit.png"
 
 
 @pytest.mark.timeout(150)
 def test_audit_panel_answers_in_a_real_browser(lab: Lab) -> None:
-    """Notebook 07 in JupyterLab: Run All, change the audit form, press Audit: the verdict and
+    """Notebook 11 in JupyterLab: Run All, change the audit form, press Audit: the verdict and
     the highlighted rule appear."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
-        failed = AUDIT_SCREENSHOT.with_name("browser-07_gateway_configuration-failed.png")
+        failed = AUDIT_SCREENSHOT.with_name("browser-11_gateway_audit-failed.png")
         AUDIT_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         try:
-            page.goto(f"{lab.base_url}/lab/tree/notebooks/07_gateway_configuration.ipynb"
+            page.goto(f"{lab.base_url}/lab/tree/notebooks/11_gateway_audit.ipynb"
                       f"?token={lab.token}")
             notebook = page.locator(".jp-NotebookPanel")
             expect(page.get_by_role("button", name=re.compile(r"Python 3.*\| Idle"))

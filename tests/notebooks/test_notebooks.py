@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ("00_start_here", "01_permissions", "02_api_keys", "03_ip_allowlist", "04_rate_limits",
          "05_authentication", "06_security_policies", "07_gateway_configuration",
-         "08_error_rates_over_time", "09_use_kit_in_your_code", "10_works_there_not_here")
+         "08_error_rates_over_time", "09_use_kit_in_your_code", "10_works_there_not_here",
+         "11_gateway_audit")
 CANARY = "CANARY-NB-5f1e2d3c4b"
 CELL_TIMEOUT = 60
 
@@ -56,6 +57,7 @@ def jupyter_env(base: Path) -> dict[str, str]:
         "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
         "IPYTHONDIR": str(dirs["ipython"]),
         "MPLBACKEND": "agg",
+        "XDG_STATE_HOME": str(base / "state"),  # the history panels write here, not in ~
     }
 
 
@@ -101,6 +103,15 @@ def test_every_notebook_is_there() -> None:
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == list(NAMES)
     readme = (ROOT / "README.md").read_text()
     assert [name for name in NAMES if f"`{name}`" not in readme] == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_where_next_lists_every_notebook(name: str) -> None:
+    """The 'Where next' table at the end links every notebook, by its file name."""
+    cells = [c.source for c in load(name).cells
+             if c.cell_type == "markdown" and c.source.lstrip().startswith("## Where next")]
+    assert cells, f"{name} has no 'Where next' cell"
+    assert [n for n in NAMES if f"({n}.ipynb)" not in cells[-1]] == []
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -181,7 +192,7 @@ def test_canary_secret_never_reaches_the_saved_notebook(
     monkeypatch.setenv("KIT_NB_CANARY", CANARY)  # the kernel inherits it; no cell source holds it
     nb = load("00_start_here")
     shown = next(i for i, cell in enumerate(nb.cells)
-                 if cell.source.startswith("panel = kit.widgets.TriagePanel("))
+                 if "panel = kit.widgets.TriagePanel(" in cell.source)
     nb.cells.insert(shown + 1, nbformat.v4.new_code_cell(SECRET_CELL))
     execute(nb, store_widget_state=True)
     saved = tmp_path / "00_canary.ipynb"

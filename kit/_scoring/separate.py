@@ -7,7 +7,7 @@ these are the ones a person takes (time, another network, another credential).
 
 from __future__ import annotations
 
-from ._causes import CAUSES, Cause
+from .._causes import CAUSES, Cause
 
 CLOSE = 2.0
 """The first cause is "close" to the second when its probability is under twice it."""

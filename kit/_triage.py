@@ -236,8 +236,7 @@ def _short_retry(baseline: Exchange, hold: str | None, *, now: dt.datetime,
     """The pause before one repeat when the only reason to hold back is a short Retry-After
     (no exhausted quota, no 429, no words of a limit), or None."""
     retry = baseline.header("retry-after")
-    if not hold or retry is None or baseline.status == 429 or not hold.startswith(
-            "the server asked to wait"):
+    if not hold or retry is None or baseline.status == 429:
         return None
     if any(limit.convention != "retry-after"
            for limit in parse_rate_limits(baseline.response_headers, now=now)):

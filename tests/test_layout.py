@@ -122,6 +122,24 @@ def test_the_root_holds_the_faces_and_the_engine():
     assert len(root) <= 15, root
 
 
+def test_no_lazy_name_is_also_a_submodule():
+    """A name a face loads on first use (its ``_EXPORTS``) must not be one of its own
+    submodules' names: once that submodule is imported, Python sets it as the package's
+    attribute, the face's ``__getattr__`` is never asked, and the name means the module."""
+    for name, (path, face) in modules().items():
+        if not face:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        lazy = {key.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign | ast.Assign)
+                and "_EXPORTS" in ast.unparse(node.target if isinstance(node, ast.AnnAssign)
+                                              else node.targets[0])
+                and isinstance(node.value, ast.Dict)
+                for key in node.value.keys if isinstance(key, ast.Constant)}
+        own = {p.stem for p in path.parent.glob("*.py")} | {
+            p.name for p in path.parent.iterdir() if (p / "__init__.py").exists()}
+        assert not lazy & own, (name, sorted(lazy & own))
+
+
 def test_each_gateway_is_a_registered_subpackage():
     """No gateway module lies flat in _gateway/; every subpackage is in GATEWAYS and back."""
     from kit._gateway.registry import GATEWAYS

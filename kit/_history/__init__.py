@@ -7,7 +7,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names load on first use; these imports are for type checkers
-    from .incidents import incidents
+    from .incident_merge import incidents
     from .lines import Skipped
     from .logs import Log, load_log
     from .recorder import record, recording_hooks
@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "SpikeReport": ".spike_reports",
     "cause_mix": ".spike_reports",
     "explain_spikes": ".spike_reports",
-    "incidents": ".incidents",
+    "incidents": ".incident_merge",
     "spikes": ".spike_reports",
     "Forecast": ".timeline",
     "HeadroomPoint": ".timeline",

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 NEUTRAL = "#808080"
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
+"""The colour-blind-safe palette (Okabe and Ito) every chart of the kit draws with."""
 RC: dict[str, Any] = {
     "figure.facecolor": "none", "axes.facecolor": "none", "savefig.facecolor": "none",
     "savefig.transparent": True, "text.color": NEUTRAL, "axes.labelcolor": NEUTRAL,

@@ -23,13 +23,11 @@ from ._diagnosis import Diagnosis
 from ._http.exchange import Exchange
 from ._http.ratelimit import human_span
 from ._http.tokens import JwtInfo
-from ._theme import NEUTRAL, themed
+from ._theme import NEUTRAL, OKABE_ITO, themed
 from ._tools.access import VERDICTS, AccessMatrix, short_labels
 from ._tools.clock import relative
 from ._tools.monitor import Sample, time_left
 
-OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
 VERDICT_COLOURS = {"allowed": OKABE_ITO["green"], "forbidden": OKABE_ITO["vermillion"],
                    "unauthenticated": OKABE_ITO["orange"], "rate_limited": OKABE_ITO["purple"],
                    "not_found": OKABE_ITO["sky"], "other": OKABE_ITO["yellow"],

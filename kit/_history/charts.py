@@ -23,14 +23,12 @@ from matplotlib.figure import Figure
 from .._causes import Cause
 from .._http.exchange import Exchange
 from .._http.ratelimit import human_span
-from .._theme import NEUTRAL, themed
+from .._theme import NEUTRAL, OKABE_ITO, themed
 from .spike_reports import Spike
 from .store import utc
 from .timeline import Forecast, HeadroomPoint, resets, resolve_window
 from .windows import WindowRow
 
-OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999"}
 """The palette of kit.plots (kept here too, so this module never imports kit.plots)."""
 CLASS_COLOURS = {"2xx": OKABE_ITO["green"], "3xx": OKABE_ITO["sky"], "4xx": OKABE_ITO["orange"],
                  "5xx": OKABE_ITO["vermillion"], "other": OKABE_ITO["grey"]}

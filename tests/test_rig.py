@@ -38,7 +38,9 @@ pytestmark = pytest.mark.skipif(
            "lighttpd and htpasswd: .ci/run installs them and runs as root")
 
 
-def _recorded() -> dict[str, dict[str, Any]]:
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, dict[str, Any]]:
+    """The subset's recorded observations (what benchmarks/fit.py was given), by id."""
     rows = [json.loads(line) for line in
             (ROOT / "tests/data/rig/observations.jsonl").read_text().splitlines() if line]
     return {r["id"]: r for r in rows if r["product"] in PRODUCTS}
@@ -82,19 +84,19 @@ def test_every_scenario_answers_as_labelled(rig: dict[str, Any]) -> None:
     assert check.returncode == 0, check.stdout[-3000:]
 
 
-def test_the_subset_covers_what_the_fit_rests_on(live: dict[str, dict[str, Any]]) -> None:
+def test_the_subset_covers_what_the_fit_rests_on(live: dict[str, dict[str, Any]],
+                                                 recorded: dict[str, dict[str, Any]]) -> None:
     """The subset is not a token: three products, most causes, generic pages among them."""
-    recorded = _recorded()
     assert set(live) == set(recorded)
     assert len(live) >= 60
     assert len({r["cause"] for r in live.values()}) >= 6
     assert sum(r["generic_page"] for r in live.values()) >= len(live) // 2
 
 
-def test_live_probes_see_what_was_recorded(live: dict[str, dict[str, Any]]) -> None:
+def test_live_probes_see_what_was_recorded(live: dict[str, dict[str, Any]],
+                                           recorded: dict[str, dict[str, Any]]) -> None:
     """The status and the probes' outcomes the fit was given are what the products answer
     today (allowing one scenario in ten to differ: limiters and bans depend on timing)."""
-    recorded = _recorded()
     differ = []
     for sid, now in live.items():
         was = recorded[sid]
@@ -106,11 +108,10 @@ def test_live_probes_see_what_was_recorded(live: dict[str, dict[str, Any]]) -> N
 
 
 def test_live_verdicts_match_the_model_on_the_recorded_evidence(
-        live: dict[str, dict[str, Any]]) -> None:
+        live: dict[str, dict[str, Any]], recorded: dict[str, dict[str, Any]]) -> None:
     """kit.diagnose live names the cause the shipped model gives the recorded evidence, and
     names the labelled cause at least as often as that (the shipped model's figure on these
     products, measured again here rather than written down)."""
-    recorded = _recorded()
 
     def verdict(o: dict[str, Any]) -> str:
         items = [(Cause(c) if c else None, float(w), n) for n, c, w in o["context"]]

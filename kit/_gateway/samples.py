@@ -14,7 +14,7 @@ from .registry import GATEWAYS, gateway
 
 
 def sample_config(kind: str = "nginx") -> list[Path]:
-    """The files of the sample configuration for ``kind`` (nginx, tyk, kong or aws).
+    """The files of the sample configuration for ``kind`` (a name in ``GATEWAYS``).
 
     Pass the list straight to ``kit.audit`` or ``kit.load_config``; a list is one
     configuration (a Tyk API with its policies, an AWS policy with its OpenAPI export).
